@@ -1,0 +1,116 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  DEFAULT_AUDIENCE,
+  DEV_ISSUER,
+  SUBGRAPHS,
+  databaseConfig,
+  keysDir as defaultKeysDir,
+  subgraphTimeoutMs,
+  type DatabaseConfig,
+  type SubgraphName,
+} from '../common/config';
+import { listen, type Listening } from '../common/http';
+import { ensureKeys } from '../common/keys';
+import type { Logger } from '../common/logger';
+import { projectRoot } from '../common/paths';
+import type { ServiceDeps, ServiceHandle } from '../common/service';
+import { DevIssuer } from '../gateway/dev-issuer';
+import { createGatewayApp } from '../gateway/server';
+import { createCohortService } from '../subgraphs/cohort/server';
+import { createEhrService } from '../subgraphs/ehr/server';
+import { createGenomicsService } from '../subgraphs/genomics/server';
+import { seedGovernanceDemo } from '../subgraphs/governance/demo';
+import { createGovernanceService } from '../subgraphs/governance/server';
+import { createImagingService } from '../subgraphs/imaging/server';
+
+export const SERVICE_FACTORIES: Record<SubgraphName, (deps: ServiceDeps) => Promise<ServiceHandle>> = {
+  imaging: createImagingService,
+  genomics: createGenomicsService,
+  ehr: createEhrService,
+  cohort: createCohortService,
+  governance: createGovernanceService,
+};
+
+export interface StackOptions {
+  logger: Logger;
+  /** Port per service; 0 picks a free one (tests). */
+  ports: Record<SubgraphName | 'gateway', number>;
+  keysDir?: string;
+  /** Where each service keeps its data (default: from the environment). */
+  database?: (service: SubgraphName) => DatabaseConfig;
+  subgraphTimeoutMs?: number;
+  production?: boolean;
+  /** Seeds the demo projects when governance has none (default true). */
+  seedDemo?: boolean;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  services: Record<SubgraphName, ServiceHandle>;
+  issuer: DevIssuer;
+  keysDir: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts every subgraph, then the gateway in front of them, all in this process. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const keysDir = options.keysDir ?? defaultKeysDir();
+  await ensureKeys(keysDir);
+  const database = options.database ?? ((service: SubgraphName) => databaseConfig(service));
+  const closers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) {
+      await close();
+    }
+  };
+
+  try {
+    const services = {} as Record<SubgraphName, ServiceHandle>;
+    const subgraphUrls = {} as Record<SubgraphName, string>;
+    // PGlite is single-threaded WASM: opening the databases one after another is as fast.
+    for (const name of SUBGRAPHS) {
+      const service = await SERVICE_FACTORIES[name]({
+        logger: options.logger,
+        keysDir,
+        database: database(name),
+      });
+      closers.push(service.stop);
+      const listening: Listening = await listen(service.app, options.ports[name]);
+      closers.push(listening.close);
+      services[name] = service;
+      subgraphUrls[name] = `${listening.url}/graphql`;
+    }
+
+    if (options.seedDemo ?? true) {
+      await seedGovernanceDemo(services.governance.db);
+    }
+
+    const issuer = await DevIssuer.load(keysDir);
+    const gateway = await createGatewayApp({
+      supergraphSdl: await fs.readFile(path.join(projectRoot(), 'schema', 'supergraph.graphql'), 'utf8'),
+      subgraphUrls,
+      keysDir,
+      logger: options.logger.child({ service: 'gateway' }),
+      auth: {
+        issuer: DEV_ISSUER,
+        audience: DEFAULT_AUDIENCE,
+        algorithms: ['ES256'],
+        keys: issuer.jwks(),
+      },
+      devIssuer: issuer,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? subgraphTimeoutMs(),
+      production: options.production ?? false,
+    });
+    closers.push(gateway.stop);
+    const listening = await listen(gateway.app, options.ports.gateway);
+    closers.push(listening.close);
+
+    return { gatewayUrl: `${listening.url}/graphql`, subgraphUrls, services, issuer, keysDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

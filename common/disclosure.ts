@@ -1,0 +1,143 @@
+import {
+  isObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { rule, shield, type IRule } from 'graphql-shield';
+import type { IMiddlewareGenerator } from 'graphql-middleware';
+
+import { CATEGORIES, releases, type Category } from './access';
+import type { Dataset } from './config';
+import { codedError, codeOf } from './errors';
+import type { InternalIdentity, InternalScope } from './internal-token';
+import type { Logger } from './logger';
+
+/**
+ * Who may resolve a field. Data fields carry a disclosure category (DESIGN.md, "Disclosure
+ * rules"); fields that are not records carry an access rule instead:
+ * - `caller`: any verified identity (the caller's own identity, entity plumbing, and the
+ *   result types of internal fields);
+ * - `analyst`: callers with the analyst role;
+ * - `governance`: governance staff.
+ */
+export type FieldAccess = Category | 'caller' | 'analyst' | 'governance';
+
+export interface DisclosurePolicy {
+  /** The dataset whose grants release this subgraph's categorised fields; null for none. */
+  dataset: Dataset | null;
+  /** `Type.field` → access. A field that is not listed is denied. */
+  fields: Record<string, FieldAccess>;
+  /** The service scope that may reach `internal` fields (default `matcher`). */
+  internalScope?: Exclude<InternalScope, 'caller'>;
+}
+
+/** Shield's context: ours plus its cache. */
+export interface PolicyContext {
+  identity: InternalIdentity;
+}
+
+function coordinate(info: GraphQLResolveInfo): string {
+  return `${info.parentType.name}.${info.fieldName}`;
+}
+
+function forbidden(info: GraphQLResolveInfo, needs: string) {
+  const field = coordinate(info);
+  return codedError('FORBIDDEN', `${field} needs ${needs}`, { field });
+}
+
+function accessRule(access: FieldAccess, policy: DisclosurePolicy): IRule {
+  const { dataset } = policy;
+  const internalScope = policy.internalScope ?? 'matcher';
+  const name = `${access}:${dataset ?? '-'}`;
+  return rule(name, { cache: 'no_cache' })(
+    (_parent: unknown, _args: unknown, ctx: PolicyContext, info: GraphQLResolveInfo) => {
+      const { identity } = ctx;
+      if (access === 'internal') {
+        return identity.scope === internalScope || forbidden(info, `the ${internalScope} scope`);
+      }
+      if (access === 'caller') {
+        return true;
+      }
+      if (identity.scope !== 'caller') {
+        return forbidden(info, 'a caller forwarded by the gateway');
+      }
+      switch (access) {
+        case 'analyst':
+        case 'governance':
+          return identity.role === access || forbidden(info, `the ${access} role`);
+        default: {
+          const grant = identity.grants.find((candidate) => candidate.dataset === dataset);
+          if (identity.role === 'analyst' && releases(grant, access)) {
+            return true;
+          }
+          return forbidden(info, `a RECORD grant on ${dataset ?? 'no dataset'} at ${access}`);
+        }
+      }
+    },
+  ) as IRule;
+}
+
+/** Every `Type.field` of the object types a schema serves (introspection types excluded). */
+export function schemaCoordinates(schema: GraphQLSchema): string[] {
+  const coordinates: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && !type.name.startsWith('__')) {
+      for (const field of Object.keys(type.getFields())) {
+        coordinates.push(`${type.name}.${field}`);
+      }
+    }
+  }
+  return coordinates.sort();
+}
+
+/**
+ * The graphql-shield middleware generated from a policy. Deny is the fallback: a field with
+ * no entry is unreachable. Errors a resolver throws keep their catalogue code; anything else
+ * is masked and logged once.
+ */
+export function policyShield(
+  policy: DisclosurePolicy,
+  logger: Logger,
+): IMiddlewareGenerator<unknown, PolicyContext, unknown> {
+  const rules: Record<string, Record<string, IRule>> = {};
+  // Shield requires one rule object per name, so fields of the same access share one.
+  const byAccess = new Map<FieldAccess, IRule>();
+  for (const [field, access] of Object.entries(policy.fields)) {
+    if (!CATEGORIES.includes(access as Category) && !['caller', 'analyst', 'governance'].includes(access)) {
+      throw new TypeError(`${field}: unknown access "${String(access)}"`);
+    }
+    const [typeName, fieldName] = field.split('.');
+    rules[typeName] ??= {};
+    if (!byAccess.has(access)) {
+      byAccess.set(access, accessRule(access, policy));
+    }
+    rules[typeName][fieldName] = byAccess.get(access) as IRule;
+  }
+
+  return shield(rules, {
+    fallbackRule: rule('deny-unlisted', { cache: 'no_cache' })(
+      (_p: unknown, _a: unknown, _c: unknown, info: GraphQLResolveInfo) =>
+        forbidden(info, 'a disclosure category, and it has none'),
+    ),
+    allowExternalErrors: false,
+    debug: false,
+    fallbackError: (thrown: unknown, _parent, _args, _ctx, info) => {
+      if (thrown === null) {
+        return forbidden(info, 'a grant this caller does not hold');
+      }
+      if (codeOf(thrown)) {
+        return thrown as Error;
+      }
+      return maskUnexpected(thrown, logger, coordinate(info));
+    },
+  }) as IMiddlewareGenerator<unknown, PolicyContext, unknown>;
+}
+
+/** Logs an unexpected error once, with a reference, and returns the masked client error. */
+export function maskUnexpected(error: unknown, logger: Logger, where: string) {
+  const reference = Math.random().toString(36).slice(2, 10);
+  logger.error({ err: error, reference, where }, 'unexpected error');
+  return codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
+    reference,
+  });
+}

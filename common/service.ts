@@ -1,0 +1,85 @@
+import type express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+
+import type { DatabaseConfig, SubgraphName } from './config';
+import { migrate, openDatabase, type DatabaseOptions } from './db/data-source';
+import type { DisclosurePolicy } from './disclosure';
+import { InternalTokenVerifier, type InternalIssuer } from './internal-token';
+import { loadMasterSecret, loadPublicJwk } from './keys';
+import type { Logger } from './logger';
+import { Pseudonymiser } from './pseudonym';
+import { createSubgraphApp, type SubgraphContext } from './subgraph-server';
+
+/** What every service is given by whoever starts it (its main, `npm start`, or a test). */
+export interface ServiceDeps {
+  logger: Logger;
+  keysDir: string;
+  database: DatabaseConfig;
+}
+
+/** A built service: an app to mount or listen, its database, and how to stop both. */
+export interface ServiceHandle {
+  name: SubgraphName;
+  app: express.Express;
+  db: DataSource;
+  stop: () => Promise<void>;
+}
+
+/** Per-request context of a service with a database and pseudonyms. */
+export interface ServiceContext extends SubgraphContext {
+  db: DataSource;
+  pseudonyms: Pseudonymiser;
+}
+
+export interface SubgraphSpec<TContext extends ServiceContext> extends DatabaseOptions {
+  name: SubgraphName;
+  schema: GraphQLSchema;
+  policy: DisclosurePolicy;
+  /** Which signers this service accepts: the gateway always, the cohort service for matchers. */
+  trust: InternalIssuer[];
+  /** Adds per-request state, such as DataLoaders, to the base context. */
+  context?: (base: ServiceContext) => TContext;
+}
+
+/** Opens the database, applies migrations and builds the app of one subgraph service. */
+export async function buildSubgraphService<TContext extends ServiceContext>(
+  spec: SubgraphSpec<TContext>,
+  deps: ServiceDeps,
+): Promise<ServiceHandle> {
+  const logger = deps.logger.child({ service: spec.name });
+  const db = await openDatabase(deps.database, spec);
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) {
+      logger.info({ event: 'migrated', migrations: applied }, 'migrations applied');
+    }
+    const trusted: Partial<Record<InternalIssuer, Awaited<ReturnType<typeof loadPublicJwk>>>> = {};
+    for (const issuer of spec.trust) {
+      trusted[issuer] = await loadPublicJwk(deps.keysDir, issuer);
+    }
+    const pseudonyms = new Pseudonymiser(await loadMasterSecret(deps.keysDir));
+    const { app, stop } = await createSubgraphApp<TContext>({
+      schema: spec.schema,
+      policy: spec.policy,
+      verifier: new InternalTokenVerifier(spec.name, trusted),
+      logger,
+      context: (base) => {
+        const context: ServiceContext = { ...base, db, pseudonyms };
+        return spec.context ? spec.context(context) : (context as TContext);
+      },
+    });
+    return {
+      name: spec.name,
+      app,
+      db,
+      stop: async () => {
+        await stop();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

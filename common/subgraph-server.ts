@@ -1,0 +1,116 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import express from 'express';
+import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+
+import { policyShield, type DisclosurePolicy } from './disclosure';
+import { codedError, isErrorCode } from './errors';
+import type { InternalIdentity, InternalTokenVerifier } from './internal-token';
+import type { Logger } from './logger';
+
+/** Federation 2 directives the subgraphs use. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
+  'import: ["@key", "@shareable", "@external", "@requires", "@inaccessible"])';
+
+/**
+ * Builds a Federation 2 subgraph schema from type-graphql resolvers plus the
+ * `__resolveReference` of each entity this subgraph resolves.
+ */
+export async function buildFederatedSchema(
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: NonEmptyArray<Function>,
+  references: GraphQLResolverMap<unknown> = {},
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes: Function[] = [],
+): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers, orphanedTypes, skipCheck: true, validate: false });
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const resolverMap = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, extra] of Object.entries(references)) {
+    resolverMap[typeName] = { ...(resolverMap[typeName] as object), ...(extra as object) };
+  }
+  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap });
+}
+
+/** The request context every subgraph resolver receives. */
+export interface SubgraphContext {
+  identity: InternalIdentity;
+  logger: Logger;
+}
+
+export interface SubgraphOptions<TContext extends SubgraphContext> {
+  schema: GraphQLSchema;
+  policy: DisclosurePolicy;
+  verifier: InternalTokenVerifier;
+  logger: Logger;
+  /** Adds per-request state (loaders are made per request) to the verified context. */
+  context: (base: SubgraphContext) => TContext | Promise<TContext>;
+  plugins?: ApolloServerPlugin<TContext>[];
+}
+
+/**
+ * An Express app serving one subgraph at `/graphql`. Every request must carry an internal
+ * token (Authorization: Bearer); `_service` and `_entities` are no exception.
+ */
+export async function createSubgraphApp<TContext extends SubgraphContext>(
+  options: SubgraphOptions<TContext>,
+): Promise<{ app: express.Express; stop: () => Promise<void> }> {
+  const { logger } = options;
+  const schema = applyMiddleware(options.schema, policyShield(options.policy, logger));
+  const server = new ApolloServer<TContext>({
+    schema,
+    introspection: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    csrfPrevention: true,
+    plugins: options.plugins ?? [],
+    formatError: (formatted) => maskSubgraphError(formatted, logger),
+  });
+  await server.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const header = req.headers.authorization ?? '';
+        const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
+        const identity = await options.verifier.verify(token);
+        return options.context({ identity, logger: logger.child({ rid: identity.requestId }) });
+      },
+    }),
+  );
+  return { app, stop: () => server.stop() };
+}
+
+/** Keeps catalogue errors, masks the rest (no stack, SQL, host or value reaches a caller). */
+export function maskSubgraphError(formatted: GraphQLFormattedError, logger: Logger) {
+  const code = formatted.extensions?.code;
+  if (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR') {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (formatted.extensions?.reference) {
+    return formatted;
+  }
+  // Apollo's own request errors (parse, validation) are the caller's doing.
+  if (typeof code === 'string' && ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST'].includes(code)) {
+    return codedError('BAD_USER_INPUT', formatted.message).toJSON();
+  }
+  const reference = Math.random().toString(36).slice(2, 10);
+  logger.error({ reference, message: formatted.message, path: formatted.path }, 'masked error');
+  return codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
+    reference,
+  }).toJSON();
+}

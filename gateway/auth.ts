@@ -1,0 +1,109 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
+
+import { isRole, type Role } from '../common/access';
+import { codedError } from '../common/errors';
+
+/** A caller as the gateway knows it after verifying its token. */
+export interface Caller {
+  subject: string;
+  role: Role;
+  project: string | null;
+  /** Origins an embed token may be used from (empty for other roles). */
+  origins: string[];
+}
+
+export interface AuthOptions {
+  issuer: string;
+  audience: string;
+  /** Accepted JWS algorithms; asymmetric only (RFC 8725 §3.1, §3.2). */
+  algorithms: string[];
+  /** The issuer's keys: a local set (dev issuer) or a JWKS URL (production). */
+  keys: JSONWebKeySet | URL;
+  /** Longest accepted token lifetime, e.g. `12h` (default). */
+  maxTokenAge?: string;
+}
+
+const PROJECT_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const SYMMETRIC = /^HS/;
+
+/** Verifies caller JWTs: pinned algorithms, issuer, audience, expiry, key by `kid`. */
+export class CallerAuthenticator {
+  private readonly getKey: JWTVerifyGetKey;
+
+  constructor(private readonly options: AuthOptions) {
+    if (options.algorithms.length === 0 || options.algorithms.some((alg) => SYMMETRIC.test(alg))) {
+      throw new TypeError('Caller tokens need asymmetric algorithms (RS*, PS*, ES*, EdDSA)');
+    }
+    this.getKey =
+      options.keys instanceof URL
+        ? createRemoteJWKSet(options.keys, { timeoutDuration: 5_000 })
+        : createLocalJWKSet(options.keys);
+  }
+
+  /** The caller behind an Authorization header; UNAUTHENTICATED (401) for anything else. */
+  async authenticate(authorization: string | undefined): Promise<Caller> {
+    const match = /^Bearer ([A-Za-z0-9_\-.]{1,8192})$/.exec(authorization ?? '');
+    if (!match) {
+      throw unauthenticated('Send a caller token as `Authorization: Bearer <token>`');
+    }
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.getKey, {
+        algorithms: this.options.algorithms,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        maxTokenAge: this.options.maxTokenAge ?? '12h',
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch (error) {
+      throw unauthenticated(describe(error));
+    }
+
+    const role = payload.role;
+    if (!isRole(role)) {
+      throw unauthenticated('The token has no valid `role` claim');
+    }
+    const project = typeof payload.project === 'string' ? payload.project : null;
+    if (project !== null && !PROJECT_PATTERN.test(project)) {
+      throw unauthenticated('The token’s `project` claim is not a project id');
+    }
+    if (role !== 'governance' && project === null) {
+      throw unauthenticated(`A ${role} token needs a \`project\` claim`);
+    }
+    const origins = Array.isArray(payload.origins)
+      ? payload.origins.filter((origin): origin is string => typeof origin === 'string')
+      : [];
+    return { subject: payload.sub ?? '', role, project, origins };
+  }
+}
+
+/** Why verification failed, in words that say nothing about keys or the token's content. */
+function describe(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) {
+    return 'The token has expired';
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `The token’s \`${error.claim}\` claim is not accepted here`;
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+    return 'The token’s signing algorithm is not accepted';
+  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) {
+    return 'The token was not signed by a key of the accepted issuer';
+  }
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSENotSupported) {
+    return 'The token could not be verified';
+  }
+  return 'The token is malformed or its signature is invalid';
+}
+
+function unauthenticated(message: string) {
+  return codedError('UNAUTHENTICATED', message);
+}

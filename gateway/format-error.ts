@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+
+import type { GraphQLFormattedError } from 'graphql';
+
+import { codedError, isErrorCode } from '../common/errors';
+import type { Logger } from '../common/logger';
+
+/** Extension keys a client may see; anything else a subgraph or library adds is dropped. */
+const VISIBLE = ['code', 'field', 'limit', 'argument', 'service', 'reference', 'retryAfterSeconds'];
+
+/** Apollo's own codes for requests the caller got wrong. */
+const REQUEST_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The gateway's last word on every error: catalogue codes pass with safe detail; request
+ * errors become BAD_USER_INPUT; anything else is masked and logged once with a reference.
+ */
+export function formatGatewayError(logger: Logger) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (isErrorCode(code) && (code !== 'INTERNAL_SERVER_ERROR' || formatted.extensions?.reference)) {
+      const extensions = Object.fromEntries(
+        Object.entries(formatted.extensions ?? {}).filter(([key]) => VISIBLE.includes(key)),
+      );
+      return { message: formatted.message, path: formatted.path, extensions };
+    }
+    if (typeof code === 'string' && REQUEST_ERRORS.has(code)) {
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    const reference = randomUUID().slice(0, 8);
+    logger.error(
+      { event: 'masked_error', reference, code, message: formatted.message },
+      'unexpected error masked',
+    );
+    const masked = codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
+      reference,
+    });
+    return { message: masked.message, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
+  };
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+
+import type { SubgraphName } from '../common/config';
+import { ERROR_CATALOGUE, isErrorCode } from '../common/errors';
+import { errorHandler, notFound } from '../common/http-errors';
+import { InternalTokenSigner } from '../common/internal-token';
+import { loadSigningKey } from '../common/keys';
+import type { Logger } from '../common/logger';
+import { CallerAuthenticator, type AuthOptions } from './auth';
+import type { GatewayContext } from './context';
+import type { DevIssuer } from './dev-issuer';
+import { formatGatewayError } from './format-error';
+import { GrantsClient } from './grants';
+import { SubgraphSource } from './subgraph-source';
+
+export interface GatewayOptions {
+  /** The composed supergraph (schema/supergraph.graphql). */
+  supergraphSdl: string;
+  /** Where each subgraph answers, e.g. `http://127.0.0.1:4001/graphql`. */
+  subgraphUrls: Record<SubgraphName, string>;
+  keysDir: string;
+  logger: Logger;
+  auth: AuthOptions;
+  /** Serves the dev issuer's JWKS at /.well-known/jwks.json when given. */
+  devIssuer?: DevIssuer;
+  /** Longest wait for one subgraph fetch, in ms. */
+  subgraphTimeoutMs: number;
+  /** Production mode: no introspection. */
+  production: boolean;
+}
+
+/**
+ * When a response carries no data, its HTTP status follows the first error's code, so
+ * that a refused operation is not a 200.
+ */
+const statusFromErrors: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const body = response.body;
+        if (body.kind !== 'single' || body.singleResult.data != null) {
+          return;
+        }
+        const code = body.singleResult.errors?.[0]?.extensions?.code;
+        if (isErrorCode(code) && response.http.status === undefined) {
+          response.http.status = ERROR_CATALOGUE[code].status;
+        }
+      },
+    };
+  },
+};
+
+/** Builds the gateway app: authentication, internal tokens, routing, masking. */
+export async function createGatewayApp(
+  options: GatewayOptions,
+): Promise<{ app: express.Express; stop: () => Promise<void> }> {
+  const { logger } = options;
+  const signer = new InternalTokenSigner('gateway', await loadSigningKey(options.keysDir, 'gateway'));
+  const authenticator = new CallerAuthenticator(options.auth);
+  const grants = new GrantsClient(
+    options.subgraphUrls.governance,
+    signer,
+    options.subgraphTimeoutMs,
+  );
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    // Route by name to the configured URLs, not the placeholders composed into the supergraph.
+    buildService: ({ name }) => {
+      const subgraph = name as SubgraphName;
+      return new SubgraphSource(
+        subgraph,
+        options.subgraphUrls[subgraph],
+        signer,
+        options.subgraphTimeoutMs,
+      );
+    },
+  });
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: formatGatewayError(logger),
+    plugins: [ApolloServerPluginLandingPageDisabled(), statusFromErrors],
+  });
+  await server.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  if (options.devIssuer) {
+    const jwks = options.devIssuer.jwks();
+    app.get('/.well-known/jwks.json', (_req, res) => {
+      res.json(jwks);
+    });
+  }
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const requestId = randomUUID();
+        const caller = await authenticator.authenticate(req.headers.authorization);
+        const projectGrants = caller.project ? await grants.grantsOf(caller.project, requestId) : [];
+        return {
+          caller,
+          grants: projectGrants,
+          requestId,
+          logger: logger.child({ rid: requestId }),
+        };
+      },
+    }),
+  );
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return { app, stop: () => server.stop() };
+}

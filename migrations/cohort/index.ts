@@ -1,0 +1,3 @@
+import { CreateSavedCohorts1764770000000 } from './1764770000000-CreateSavedCohorts';
+
+export const cohortMigrations = [CreateSavedCohorts1764770000000];

@@ -1,0 +1,27 @@
+import type { DisclosurePolicy } from '../../common/disclosure';
+
+/** Genomics fields by disclosure category (DESIGN.md, "Disclosure rules"). */
+export const genomicsPolicy: DisclosurePolicy = {
+  dataset: 'genomics',
+  fields: {
+    'Query._service': 'caller',
+    'Query._entities': 'caller',
+    'Subject.id': 'caller',
+    'Subject.samples': 'core',
+    'Subject.apoe': 'special',
+    'Subject.genotypes': 'special',
+    'Subject.polygenicScores': 'supplemental',
+    'GenomicSample.assay': 'core',
+    'GenomicSample.date': 'core',
+    'Genotype.rsId': 'special',
+    'Genotype.gene': 'special',
+    'Genotype.chromosome': 'special',
+    'Genotype.position': 'special',
+    'Genotype.refAllele': 'special',
+    'Genotype.altAllele': 'special',
+    'Genotype.altAlleles': 'special',
+    'PolygenicScore.trait': 'supplemental',
+    'PolygenicScore.score': 'supplemental',
+    'PolygenicScore.percentile': 'supplemental',
+  },
+};

@@ -1,0 +1,6 @@
+import type { ServiceContext } from '../../common/service';
+import type { ImagingLoaders } from './loaders';
+
+export interface ImagingContext extends ServiceContext {
+  loaders: ImagingLoaders;
+}
