@@ -8,7 +8,7 @@ import type { IMiddlewareGenerator } from 'graphql-middleware';
 
 import { CATEGORIES, releases, type Category } from './access';
 import type { Dataset } from './config';
-import { codedError, codeOf } from './errors';
+import { codedError, codeOf, newReference } from './errors';
 import type { InternalIdentity, InternalScope } from './internal-token';
 import type { Logger } from './logger';
 
@@ -135,7 +135,7 @@ export function policyShield(
 
 /** Logs an unexpected error once, with a reference, and returns the masked client error. */
 export function maskUnexpected(error: unknown, logger: Logger, where: string) {
-  const reference = Math.random().toString(36).slice(2, 10);
+  const reference = newReference();
   logger.error({ err: error, reference, where }, 'unexpected error');
   return codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
     reference,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { GraphQLError } from 'graphql';
 
 /**
@@ -53,11 +55,25 @@ export interface ErrorDetail {
   argument?: string;
 }
 
-/** A client-visible error: a catalogue code, its HTTP status, and a message fit to show. */
+/** A client-visible error: a catalogue code and a message fit to show. */
 export function codedError(code: ErrorCode, message: string, detail: ErrorDetail = {}) {
+  return new GraphQLError(message, { extensions: { code, ...detail } });
+}
+
+/**
+ * The same error carrying its code's HTTP status, for errors that end a request before
+ * execution (authentication). Apollo Server applies `extensions.http` to the whole
+ * response, so field errors must not carry it.
+ */
+export function requestError(code: ErrorCode, message: string, detail: ErrorDetail = {}) {
   return new GraphQLError(message, {
     extensions: { code, ...detail, http: { status: ERROR_CATALOGUE[code].status } },
   });
+}
+
+/** The JSON shape of a coded error outside GraphQL execution (plain HTTP handlers). */
+export function errorBody(code: ErrorCode, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
 }
 
 /** The code a GraphQL error carries, if it is one of ours. */
@@ -67,4 +83,9 @@ export function codeOf(error: unknown): ErrorCode | undefined {
     return isErrorCode(code) ? code : undefined;
   }
   return undefined;
+}
+
+/** A short random reference that ties a masked client error to its one log line. */
+export function newReference(): string {
+  return randomUUID().slice(0, 8);
 }

@@ -1,10 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-import { codedError, type ErrorCode } from './errors';
+import { errorBody, newReference, type ErrorCode } from './errors';
 import type { Logger } from './logger';
 
 function send(res: Parameters<RequestHandler>[1], status: number, code: ErrorCode, message: string) {
-  res.status(status).json({ errors: [codedError(code, message).toJSON()] });
+  res.status(status).json(errorBody(code, message));
 }
 
 /** Unknown paths get a coded JSON answer rather than a framework page. */
@@ -26,7 +26,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       send(res, 400, 'BAD_USER_INPUT', 'The request body is not valid JSON');
       return;
     }
-    const reference = Math.random().toString(36).slice(2, 10);
+    const reference = newReference();
     logger.error({ err: error, reference }, 'unhandled HTTP error');
     send(res, 500, 'INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`);
   };

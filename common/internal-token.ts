@@ -2,7 +2,7 @@ import { decodeJwt, errors as joseErrors, importJWK, jwtVerify, SignJWT, type JW
 
 import { isRole, type Grant, type Role } from './access';
 import type { SubgraphName } from './config';
-import { codedError } from './errors';
+import { requestError } from './errors';
 import { SIGNING_ALG, type SigningKey } from './keys';
 
 /** Services that sign internal tokens, and the `iss` each uses. */
@@ -133,7 +133,7 @@ export class InternalTokenVerifier {
 }
 
 function refusal() {
-  return codedError(
+  return requestError(
     'UNAUTHENTICATED',
     'This service answers only requests that carry a valid internal token from its gateway',
   );

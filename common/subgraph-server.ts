@@ -9,7 +9,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 
 import { policyShield, type DisclosurePolicy } from './disclosure';
-import { codedError, isErrorCode } from './errors';
+import { codedError, isErrorCode, newReference } from './errors';
 import type { InternalIdentity, InternalTokenVerifier } from './internal-token';
 import type { Logger } from './logger';
 
@@ -108,7 +108,7 @@ export function maskSubgraphError(formatted: GraphQLFormattedError, logger: Logg
   if (typeof code === 'string' && ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST'].includes(code)) {
     return codedError('BAD_USER_INPUT', formatted.message).toJSON();
   }
-  const reference = Math.random().toString(36).slice(2, 10);
+  const reference = newReference();
   logger.error({ reference, message: formatted.message, path: formatted.path }, 'masked error');
   return codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
     reference,

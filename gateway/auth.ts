@@ -8,7 +8,7 @@ import {
 } from 'jose';
 
 import { isRole, type Role } from '../common/access';
-import { codedError } from '../common/errors';
+import { requestError } from '../common/errors';
 
 /** A caller as the gateway knows it after verifying its token. */
 export interface Caller {
@@ -105,5 +105,5 @@ function describe(error: unknown): string {
 }
 
 function unauthenticated(message: string) {
-  return codedError('UNAUTHENTICATED', message);
+  return requestError('UNAUTHENTICATED', message);
 }

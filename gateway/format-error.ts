@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 
 import type { GraphQLFormattedError } from 'graphql';
 
-import { codedError, isErrorCode } from '../common/errors';
+import { codedError, isErrorCode, newReference } from '../common/errors';
 import type { Logger } from '../common/logger';
 
 /** Extension keys a client may see; anything else a subgraph or library adds is dropped. */
@@ -34,7 +33,7 @@ export function formatGatewayError(logger: Logger) {
     if (typeof code === 'string' && REQUEST_ERRORS.has(code)) {
       return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
-    const reference = randomUUID().slice(0, 8);
+    const reference = newReference();
     logger.error(
       { event: 'masked_error', reference, code, message: formatted.message },
       'unexpected error masked',

@@ -1,5 +1,5 @@
 import type { Grant } from '../common/access';
-import { codedError } from '../common/errors';
+import { requestError } from '../common/errors';
 import type { InternalTokenSigner } from '../common/internal-token';
 
 /** How long the gateway reuses a project's grants: revocation takes effect within this. */
@@ -73,7 +73,7 @@ export class GrantsClient {
 }
 
 function unavailable() {
-  return codedError('UPSTREAM_UNAVAILABLE', 'The governance service did not answer', {
+  return requestError('UPSTREAM_UNAVAILABLE', 'The governance service did not answer', {
     service: 'governance',
   });
 }

@@ -1,0 +1,23 @@
+/** Jest: SWC transform with decorator metadata (type-graphql, TypeORM). */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // jose is ESM only; Jest on Node 20 cannot require it untransformed (STACK.md).
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  testTimeout: 60_000,
+  slowTestThreshold: 20,
+};

@@ -1,0 +1,4 @@
+// Every test process: no Apollo telemetry, decorator metadata loaded, quiet logs.
+import '../common/bootstrap';
+
+process.env.LOG_LEVEL ??= 'silent';
