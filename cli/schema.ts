@@ -5,9 +5,9 @@ import path from 'node:path';
 
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, parse } from 'graphql';
 
-import { SUBGRAPHS, type SubgraphName } from '../common/config';
+import { type SubgraphName, SUBGRAPHS } from '../common/config';
 import { projectRoot } from '../common/paths';
 import { buildCohortSchema } from '../subgraphs/cohort/schema';
 import { buildEhrSchema } from '../subgraphs/ehr/schema';

@@ -2,14 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import {
-  DEFAULT_AUDIENCE,
-  DEV_ISSUER,
-  SUBGRAPHS,
+  type DatabaseConfig,
   databaseConfig,
   keysDir as defaultKeysDir,
-  subgraphTimeoutMs,
-  type DatabaseConfig,
   type SubgraphName,
+  SUBGRAPHS,
+  subgraphTimeoutMs,
 } from '../common/config';
 import { listen, type Listening } from '../common/http';
 import { ensureKeys } from '../common/keys';
@@ -17,6 +15,7 @@ import type { Logger } from '../common/logger';
 import { projectRoot } from '../common/paths';
 import type { ServiceDeps, ServiceHandle } from '../common/service';
 import { DevIssuer } from '../gateway/dev-issuer';
+import { authFromEnv } from '../gateway/auth-config';
 import { createGatewayApp } from '../gateway/server';
 import { createCohortService } from '../subgraphs/cohort/server';
 import { createEhrService } from '../subgraphs/ehr/server';
@@ -25,7 +24,10 @@ import { seedGovernanceDemo } from '../subgraphs/governance/demo';
 import { createGovernanceService } from '../subgraphs/governance/server';
 import { createImagingService } from '../subgraphs/imaging/server';
 
-export const SERVICE_FACTORIES: Record<SubgraphName, (deps: ServiceDeps) => Promise<ServiceHandle>> = {
+export const SERVICE_FACTORIES: Record<
+  SubgraphName,
+  (deps: ServiceDeps) => Promise<ServiceHandle>
+> = {
   imaging: createImagingService,
   genomics: createGenomicsService,
   ehr: createEhrService,
@@ -90,16 +92,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const issuer = await DevIssuer.load(keysDir);
     const gateway = await createGatewayApp({
-      supergraphSdl: await fs.readFile(path.join(projectRoot(), 'schema', 'supergraph.graphql'), 'utf8'),
+      supergraphSdl: await fs.readFile(
+        path.join(projectRoot(), 'schema', 'supergraph.graphql'),
+        'utf8',
+      ),
       subgraphUrls,
       keysDir,
       logger: options.logger.child({ service: 'gateway' }),
-      auth: {
-        issuer: DEV_ISSUER,
-        audience: DEFAULT_AUDIENCE,
-        algorithms: ['ES256'],
-        keys: issuer.jwks(),
-      },
+      auth: authFromEnv(issuer, {}),
       devIssuer: issuer,
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? subgraphTimeoutMs(),
       production: options.production ?? false,
@@ -108,7 +108,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const listening = await listen(gateway.app, options.ports.gateway);
     closers.push(listening.close);
 
-    return { gatewayUrl: `${listening.url}/graphql`, subgraphUrls, services, issuer, keysDir, stop };
+    return {
+      gatewayUrl: `${listening.url}/graphql`,
+      subgraphUrls,
+      services,
+      issuer,
+      keysDir,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

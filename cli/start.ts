@@ -1,6 +1,6 @@
 import '../common/bootstrap';
 
-import { SUBGRAPHS, servicePort, type ServiceName } from '../common/config';
+import { type ServiceName, servicePort, SUBGRAPHS } from '../common/config';
 import { createLogger } from '../common/logger';
 import { startStack } from './stack';
 
@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   const ports = Object.fromEntries(
     [...SUBGRAPHS, 'gateway'].map((name) => [name, servicePort(name as ServiceName)]),
   ) as Record<ServiceName, number>;
-  const stack = await startStack({ logger, ports, production: process.env.NODE_ENV === 'production' });
+  const stack = await startStack({
+    logger,
+    ports,
+    production: process.env.NODE_ENV === 'production',
+  });
 
   const shutdown = (signal: string) => {
     logger.info({ event: 'stopping', signal }, 'stopping');

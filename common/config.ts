@@ -61,8 +61,7 @@ export function subgraphUrl(service: SubgraphName, env: Env = process.env): stri
  * then in its own schema), else an embedded PGlite database under DATA_DIR.
  */
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; schema: string }
-  | { kind: 'pglite'; dir: string | null };
+  { kind: 'postgres'; url: string; schema: string } | { kind: 'pglite'; dir: string | null };
 
 export function databaseConfig(service: SubgraphName, env: Env = process.env): DatabaseConfig {
   const own = env[envName(service, 'DATABASE_URL')];

@@ -1,12 +1,8 @@
-import {
-  isObjectType,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from 'graphql';
-import { rule, shield, type IRule } from 'graphql-shield';
+import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { type IRule, rule, shield } from 'graphql-shield';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 
-import { CATEGORIES, releases, type Category } from './access';
+import { CATEGORIES, type Category, releases } from './access';
 import type { Dataset } from './config';
 import { codedError, codeOf, newReference } from './errors';
 import type { InternalIdentity, InternalScope } from './internal-token';
@@ -74,7 +70,7 @@ function accessRule(access: FieldAccess, policy: DisclosurePolicy): IRule {
         }
       }
     },
-  ) as IRule;
+  );
 }
 
 /** Every `Type.field` of the object types a schema serves (introspection types excluded). */
@@ -103,7 +99,10 @@ export function policyShield(
   // Shield requires one rule object per name, so fields of the same access share one.
   const byAccess = new Map<FieldAccess, IRule>();
   for (const [field, access] of Object.entries(policy.fields)) {
-    if (!CATEGORIES.includes(access as Category) && !['caller', 'analyst', 'governance'].includes(access)) {
+    if (
+      !CATEGORIES.includes(access as Category) &&
+      !['caller', 'analyst', 'governance'].includes(access)
+    ) {
       throw new TypeError(`${field}: unknown access "${String(access)}"`);
     }
     const [typeName, fieldName] = field.split('.');
@@ -114,7 +113,7 @@ export function policyShield(
     rules[typeName][fieldName] = byAccess.get(access) as IRule;
   }
 
-  return shield(rules, {
+  return shield<unknown, PolicyContext, unknown>(rules, {
     fallbackRule: rule('deny-unlisted', { cache: 'no_cache' })(
       (_p: unknown, _a: unknown, _c: unknown, info: GraphQLResolveInfo) =>
         forbidden(info, 'a disclosure category, and it has none'),
@@ -130,7 +129,7 @@ export function policyShield(
       }
       return maskUnexpected(thrown, logger, coordinate(info));
     },
-  }) as IMiddlewareGenerator<unknown, PolicyContext, unknown>;
+  });
 }
 
 /** Logs an unexpected error once, with a reference, and returns the masked client error. */

@@ -1,9 +1,14 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-import { errorBody, newReference, type ErrorCode } from './errors';
+import { errorBody, type ErrorCode, newReference } from './errors';
 import type { Logger } from './logger';
 
-function send(res: Parameters<RequestHandler>[1], status: number, code: ErrorCode, message: string) {
+function send(
+  res: Parameters<RequestHandler>[1],
+  status: number,
+  code: ErrorCode,
+  message: string,
+) {
   res.status(status).json(errorBody(code, message));
 }
 

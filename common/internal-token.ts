@@ -1,6 +1,6 @@
-import { decodeJwt, errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { decodeJwt, importJWK, errors as joseErrors, type JWK, jwtVerify, SignJWT } from 'jose';
 
-import { isRole, type Grant, type Role } from './access';
+import { type Grant, isRole, type Role } from './access';
 import type { SubgraphName } from './config';
 import { requestError } from './errors';
 import { SIGNING_ALG, type SigningKey } from './keys';

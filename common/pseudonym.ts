@@ -19,7 +19,9 @@ export class Pseudonymiser {
 
   constructor(private readonly masterSecret: Buffer) {
     if (masterSecret.length < 32) {
-      throw new TypeError(`The master secret must be at least 32 bytes, got ${masterSecret.length}`);
+      throw new TypeError(
+        `The master secret must be at least 32 bytes, got ${masterSecret.length}`,
+      );
     }
   }
 
@@ -67,9 +69,7 @@ export class Pseudonymiser {
   }
 
   private decrypt(project: string, kind: PseudonymKind, encrypted: Buffer): number | null {
-    const decipher = createDecipheriv('aes-128-ecb', this.key(project), null).setAutoPadding(
-      false,
-    );
+    const decipher = createDecipheriv('aes-128-ecb', this.key(project), null).setAutoPadding(false);
     const block = Buffer.concat([decipher.update(encrypted), decipher.final()]);
     if (block.readUInt32BE(0) !== MAGIC || block.readUInt32BE(4) !== TAGS[kind]) {
       return null;
@@ -81,7 +81,9 @@ export class Pseudonymiser {
   private key(project: string): Buffer {
     let key = this.keys.get(project);
     if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.masterSecret, 'pictures-graph', `ids:${project}`, 16));
+      key = Buffer.from(
+        hkdfSync('sha256', this.masterSecret, 'pictures-graph', `ids:${project}`, 16),
+      );
       this.keys.set(project, key);
     }
     return key;

@@ -3,9 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 
 import type { DatabaseConfig, SubgraphName } from './config';
-import { migrate, openDatabase, type DatabaseOptions } from './db/data-source';
+import { type DatabaseOptions, migrate, openDatabase } from './db/data-source';
 import type { DisclosurePolicy } from './disclosure';
-import { InternalTokenVerifier, type InternalIssuer } from './internal-token';
+import { type InternalIssuer, InternalTokenVerifier } from './internal-token';
 import { loadMasterSecret, loadPublicJwk } from './keys';
 import type { Logger } from './logger';
 import { Pseudonymiser } from './pseudonym';

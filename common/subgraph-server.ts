@@ -4,11 +4,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import express from 'express';
-import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 
-import { policyShield, type DisclosurePolicy } from './disclosure';
+import { type DisclosurePolicy, policyShield } from './disclosure';
 import { codedError, isErrorCode, newReference } from './errors';
 import type { InternalIdentity, InternalTokenVerifier } from './internal-token';
 import type { Logger } from './logger';
@@ -105,7 +105,10 @@ export function maskSubgraphError(formatted: GraphQLFormattedError, logger: Logg
     return formatted;
   }
   // Apollo's own request errors (parse, validation) are the caller's doing.
-  if (typeof code === 'string' && ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST'].includes(code)) {
+  if (
+    typeof code === 'string' &&
+    ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST'].includes(code)
+  ) {
     return codedError('BAD_USER_INPUT', formatted.message).toJSON();
   }
   const reference = newReference();

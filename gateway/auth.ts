@@ -2,8 +2,8 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   errors as joseErrors,
-  jwtVerify,
   type JSONWebKeySet,
+  jwtVerify,
   type JWTVerifyGetKey,
 } from 'jose';
 

@@ -1,4 +1,4 @@
-import { SignJWT, type JSONWebKeySet } from 'jose';
+import { type JSONWebKeySet, SignJWT } from 'jose';
 
 import type { Role } from '../common/access';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../common/config';

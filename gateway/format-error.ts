@@ -1,4 +1,3 @@
-
 import type { GraphQLFormattedError } from 'graphql';
 
 import { codedError, isErrorCode, newReference } from '../common/errors';
@@ -24,7 +23,10 @@ const REQUEST_ERRORS = new Set([
 export function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (isErrorCode(code) && (code !== 'INTERNAL_SERVER_ERROR' || formatted.extensions?.reference)) {
+    if (
+      isErrorCode(code) &&
+      (code !== 'INTERNAL_SERVER_ERROR' || formatted.extensions?.reference)
+    ) {
       const extensions = Object.fromEntries(
         Object.entries(formatted.extensions ?? {}).filter(([key]) => VISIBLE.includes(key)),
       );
@@ -41,6 +43,10 @@ export function formatGatewayError(logger: Logger) {
     const masked = codedError('INTERNAL_SERVER_ERROR', `Internal error (reference ${reference})`, {
       reference,
     });
-    return { message: masked.message, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', reference } };
+    return {
+      message: masked.message,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+    };
   };
 }

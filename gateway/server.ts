@@ -12,7 +12,7 @@ import { errorHandler, notFound } from '../common/http-errors';
 import { InternalTokenSigner } from '../common/internal-token';
 import { loadSigningKey } from '../common/keys';
 import type { Logger } from '../common/logger';
-import { CallerAuthenticator, type AuthOptions } from './auth';
+import { type AuthOptions, CallerAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import type { DevIssuer } from './dev-issuer';
 import { formatGatewayError } from './format-error';
@@ -61,7 +61,10 @@ export async function createGatewayApp(
   options: GatewayOptions,
 ): Promise<{ app: express.Express; stop: () => Promise<void> }> {
   const { logger } = options;
-  const signer = new InternalTokenSigner('gateway', await loadSigningKey(options.keysDir, 'gateway'));
+  const signer = new InternalTokenSigner(
+    'gateway',
+    await loadSigningKey(options.keysDir, 'gateway'),
+  );
   const authenticator = new CallerAuthenticator(options.auth);
   const grants = new GrantsClient(
     options.subgraphUrls.governance,
@@ -113,7 +116,9 @@ export async function createGatewayApp(
       context: async ({ req }) => {
         const requestId = randomUUID();
         const caller = await authenticator.authenticate(req.headers.authorization);
-        const projectGrants = caller.project ? await grants.grantsOf(caller.project, requestId) : [];
+        const projectGrants = caller.project
+          ? await grants.grantsOf(caller.project, requestId)
+          : [];
         return {
           caller,
           grants: projectGrants,

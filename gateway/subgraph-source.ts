@@ -1,7 +1,4 @@
-import {
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-} from '@apollo/gateway';
+import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 
 import type { SubgraphName } from '../common/config';
@@ -23,14 +20,17 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   ) {
     super({ url });
     this.fetcher = ((input: string, init: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as typeof this.fetcher;
+      fetch(input, {
+        ...init,
+        signal: AbortSignal.timeout(timeoutMs),
+      })) as unknown as typeof this.fetcher;
   }
 
   override async willSendRequest({
     request,
     context,
   }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const { caller, grants, requestId } = context;
+    const { caller, grants, requestId } = context as GatewayContext;
     if (!caller) {
       throw new TypeError('The gateway context has no caller: authentication did not run');
     }
@@ -54,7 +54,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (codeOf(error)) {
         throw error;
       }
-      options.context.logger?.warn(
+      (options.context as GatewayContext).logger.warn(
         { event: 'subgraph_failed', subgraph: this.subgraph, reason: (error as Error).name },
         'subgraph request failed',
       );

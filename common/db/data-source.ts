@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
-import { Client, types, type ClientConfig } from 'pg';
+import { Client, type ClientConfig, types } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
 
 import type { DatabaseConfig } from '../config';
@@ -91,7 +91,7 @@ function pgTypes(): NonNullable<ClientConfig['types']> {
       if (oid === DATE) {
         return keepDate;
       }
-      return types.getTypeParser(oid, format as 'text');
+      return types.getTypeParser(oid, format as 'text') as (value: string) => unknown;
     }) as NonNullable<ClientConfig['types']>['getTypeParser'],
   };
 }

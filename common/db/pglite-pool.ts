@@ -89,9 +89,8 @@ export function pgliteDriver(db: PGlite): { Pool: new () => EventEmitter } {
 async function runQuery(db: PGlite, sql: string, values: unknown[]): Promise<PgLikeResult> {
   // Without parameters a string may hold several statements (migrations): the simple
   // protocol runs them all and, like `pg`, the last result is the answer.
-  const result =
-    values.length > 0 ? await db.query(sql, values) : (await db.exec(sql)).at(-1);
-  const rows = (result?.rows ?? []) as unknown[];
+  const result = values.length > 0 ? await db.query(sql, values) : (await db.exec(sql)).at(-1);
+  const rows = result?.rows ?? [];
   return {
     rows,
     rowCount: result?.affectedRows ?? rows.length,

@@ -30,7 +30,10 @@ export class EhrSubjectResolver {
   @FieldResolver(() => [Diagnosis], { nullable: true })
   async diagnoses(@Root() subject: Subject, @Ctx() ctx: EhrContext): Promise<Diagnosis[]> {
     const rows = await ctx.loaders.diagnoses.load(subject.linkageKey);
-    return rows.map((row) => ({ code: row.icd10, date: dateForGrant(row.diagnosedOn, ctx, 'ehr') }));
+    return rows.map((row) => ({
+      code: row.icd10,
+      date: dateForGrant(row.diagnosedOn, ctx, 'ehr'),
+    }));
   }
 
   @FieldResolver(() => [Prescription], { nullable: true })

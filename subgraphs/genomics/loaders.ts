@@ -31,14 +31,15 @@ export function createGenomicsLoaders(db: DataSource) {
       }),
     ),
     /** All genotype calls of the subjects, with their variants; filtered by rsID per field. */
-    genotypes: rowsByKey<GenotypeRow>((keys) =>
-      db
-        .getRepository(GenotypeEntity)
-        .createQueryBuilder('g')
-        .innerJoinAndMapOne('g.variant', VariantEntity, 'v', 'v.rs_id = g.rs_id')
-        .where('g.linkage_key IN (:...keys)', { keys })
-        .orderBy('g.rs_id')
-        .getMany() as Promise<GenotypeRow[]>,
+    genotypes: rowsByKey<GenotypeRow>(
+      (keys) =>
+        db
+          .getRepository(GenotypeEntity)
+          .createQueryBuilder('g')
+          .innerJoinAndMapOne('g.variant', VariantEntity, 'v', 'v.rs_id = g.rs_id')
+          .where('g.linkage_key IN (:...keys)', { keys })
+          .orderBy('g.rs_id')
+          .getMany() as Promise<GenotypeRow[]>,
     ),
   };
 }

@@ -2,7 +2,12 @@ import { Arg, Ctx, Directive, Query, Resolver } from 'type-graphql';
 
 import type { Grant } from '../../common/access';
 import { codedError } from '../../common/errors';
-import type { DatasetName, FieldCategoryName, GrantLevelName, RoleName } from '../../common/graphql-enums';
+import type {
+  DatasetName,
+  FieldCategoryName,
+  GrantLevelName,
+  RoleName,
+} from '../../common/graphql-enums';
 import type { ServiceContext } from '../../common/service';
 import { Caller, ProjectGrant } from './caller.type';
 import { currentGrants } from './grants';

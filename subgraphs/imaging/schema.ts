@@ -6,5 +6,7 @@ import { buildFederatedSchema } from '../../common/subgraph-server';
 import { ImagingStudyResolver, ImagingSubjectResolver } from './subject.resolver';
 
 export function buildImagingSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema([ImagingSubjectResolver, ImagingStudyResolver], subjectReference, [Subject]);
+  return buildFederatedSchema([ImagingSubjectResolver, ImagingStudyResolver], subjectReference, [
+    Subject,
+  ]);
 }

@@ -10,7 +10,9 @@ import { ImagingSeries, ImagingStudy } from './imaging.type';
 
 function projectOf(ctx: ImagingContext): string {
   if (!ctx.identity.project) {
-    throw codedError('FORBIDDEN', 'Imaging records need a project', { field: 'Subject.imagingStudies' });
+    throw codedError('FORBIDDEN', 'Imaging records need a project', {
+      field: 'Subject.imagingStudies',
+    });
   }
   return ctx.identity.project;
 }
@@ -52,7 +54,10 @@ export class ImagingSubjectResolver {
     const rows = await ctx.loaders.studies.load(subject.linkageKey);
     const part = bodyPart?.toUpperCase();
     return rows
-      .filter((row) => (!modality || row.modality === modality) && (!part || row.bodyPart === part))
+      .filter(
+        (row) =>
+          (!modality || row.modality === (modality as string)) && (!part || row.bodyPart === part),
+      )
       .map((row) => toStudy(row, ctx));
   }
 }

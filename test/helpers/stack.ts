@@ -5,24 +5,12 @@ import path from 'node:path';
 
 import { Client } from 'pg';
 
-import { SUBGRAPHS, type DatabaseConfig, type SubgraphName } from '../../common/config';
+import { type DatabaseConfig, type SubgraphName, SUBGRAPHS } from '../../common/config';
 import { migrate, openDatabase } from '../../common/db/data-source';
 import { createLogger } from '../../common/logger';
 import type { Role } from '../../common/access';
-import { startStack, type Stack, type StackOptions } from '../../cli/stack';
-import { cohortMigrations } from '../../migrations/cohort';
-import { ehrMigrations } from '../../migrations/ehr';
-import { genomicsMigrations } from '../../migrations/genomics';
-import { governanceMigrations } from '../../migrations/governance';
-import { imagingMigrations } from '../../migrations/imaging';
-
-export const MIGRATIONS = {
-  imaging: imagingMigrations,
-  genomics: genomicsMigrations,
-  ehr: ehrMigrations,
-  cohort: cohortMigrations,
-  governance: governanceMigrations,
-};
+import { type Stack, type StackOptions, startStack } from '../../cli/stack';
+import { MIGRATIONS } from '../../migrations';
 
 /** True when the tests run against a PostgreSQL server (DATABASE_URL) rather than PGlite. */
 export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
@@ -49,7 +37,9 @@ export interface GraphQLBody<T> {
  */
 export async function startTestStack(overrides: Partial<StackOptions> = {}): Promise<TestStack> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pictures-graph-test-'));
-  const { database, cleanup } = ON_POSTGRES ? await postgresDatabases() : await pgliteDatabases(root);
+  const { database, cleanup } = ON_POSTGRES
+    ? await postgresDatabases()
+    : await pgliteDatabases(root);
   const stack = await startStack({
     logger: createLogger('test', process.env.LOG_LEVEL ?? 'silent'),
     ports: { gateway: 0, imaging: 0, genomics: 0, ehr: 0, cohort: 0, governance: 0 },
@@ -122,7 +112,9 @@ async function pgliteDatabases(root: string) {
  * every test file: a new PGlite database takes seconds to initialise, a copy milliseconds.
  */
 async function pgliteTemplate(): Promise<string> {
-  const names = SUBGRAPHS.flatMap((service) => MIGRATIONS[service].map((m) => m.name)).join(',');
+  const names = SUBGRAPHS.flatMap((service) =>
+    MIGRATIONS[service].map((migration) => migration.name),
+  ).join(',');
   const hash = createHash('sha256').update(names).digest('hex').slice(0, 16);
   const dir = path.join(os.tmpdir(), `pictures-graph-template-${hash}`);
   const ready = path.join(dir, 'ready');

@@ -75,9 +75,13 @@ describe('federation skeleton', () => {
   it('should deny a field the project is not granted with FORBIDDEN naming the field', async () => {
     const token = await stack.token('analyst', 'demo-lung');
     const id = pseudonyms.releaseId('demo-lung', LINKAGE_KEY);
-    const { body } = await stack.query(token, 'query ($id: ID!) { subject(id: $id) { sex apoe } }', {
-      id,
-    });
+    const { body } = await stack.query(
+      token,
+      'query ($id: ID!) { subject(id: $id) { sex apoe } }',
+      {
+        id,
+      },
+    );
     expect(body.data).toEqual({ subject: { sex: 'FEMALE', apoe: null } });
     expect(body.errors).toEqual([
       expect.objectContaining({
@@ -90,9 +94,14 @@ describe('federation skeleton', () => {
   it('should refuse records to a project with only COUNT grants', async () => {
     const token = await stack.token('analyst', 'feasibility');
     const id = pseudonyms.releaseId('feasibility', LINKAGE_KEY);
-    const { body } = await stack.query(token, 'query ($id: ID!) { subject(id: $id) { sex } }', { id });
+    const { body } = await stack.query(token, 'query ($id: ID!) { subject(id: $id) { sex } }', {
+      id,
+    });
     expect(body.data).toEqual({ subject: null });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Query.subject' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'Query.subject',
+    });
   });
 
   it('should answer malformed requests with 400 and a coded error', async () => {

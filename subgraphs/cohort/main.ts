@@ -1,0 +1,5 @@
+import '../../common/bootstrap';
+
+import { runService } from '../../cli/run-service';
+
+runService('cohort');
