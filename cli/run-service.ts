@@ -1,4 +1,10 @@
-import { databaseConfig, keysDir, servicePort, type SubgraphName } from '../common/config';
+import {
+  databaseConfig,
+  keysDir,
+  servicePort,
+  type SubgraphName,
+  subgraphTimeoutMs,
+} from '../common/config';
 import { listen } from '../common/http';
 import { ensureKeys } from '../common/keys';
 import { createLogger } from '../common/logger';
@@ -16,6 +22,8 @@ export function runService(name: SubgraphName): void {
       logger,
       keysDir: keysDir(),
       database: databaseConfig(name),
+      peers: {},
+      peerTimeoutMs: subgraphTimeoutMs(),
     });
     const listening = await listen(service.app, servicePort(name), process.env.HOST ?? '127.0.0.1');
     logger.info({ event: 'listening', url: listening.url }, `${name} ready`);

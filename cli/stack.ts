@@ -62,6 +62,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const keysDir = options.keysDir ?? defaultKeysDir();
   await ensureKeys(keysDir);
   const database = options.database ?? ((service: SubgraphName) => databaseConfig(service));
+  const timeoutMs = options.subgraphTimeoutMs ?? subgraphTimeoutMs();
   const closers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const close of closers.reverse()) {
@@ -74,10 +75,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const subgraphUrls = {} as Record<SubgraphName, string>;
     // PGlite is single-threaded WASM: opening the databases one after another is as fast.
     for (const name of SUBGRAPHS) {
+      // Sites start before the cohort service, so it is handed their actual URLs.
       const service = await SERVICE_FACTORIES[name]({
         logger: options.logger,
         keysDir,
         database: database(name),
+        peers: { ...subgraphUrls },
+        peerTimeoutMs: timeoutMs,
       });
       closers.push(service.stop);
       const listening: Listening = await listen(service.app, options.ports[name]);
@@ -101,7 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: options.logger.child({ service: 'gateway' }),
       auth: authFromEnv(issuer, {}),
       devIssuer: issuer,
-      subgraphTimeoutMs: options.subgraphTimeoutMs ?? subgraphTimeoutMs(),
+      subgraphTimeoutMs: timeoutMs,
       production: options.production ?? false,
     });
     closers.push(gateway.stop);

@@ -51,3 +51,12 @@ export enum Modality {
 }
 
 registerEnumType(Modality, { name: 'Modality', description: 'DICOM modality' });
+
+/** Sex as recorded by the EHR site; values are the stored codes. */
+export enum Sex {
+  FEMALE = 'F',
+  MALE = 'M',
+  UNKNOWN = 'U',
+}
+
+registerEnumType(Sex, { name: 'Sex', description: 'Sex as recorded' });

@@ -16,6 +16,10 @@ export interface ServiceDeps {
   logger: Logger;
   keysDir: string;
   database: DatabaseConfig;
+  /** URLs of the services this one calls (the cohort service's sites), by name. */
+  peers: Partial<Record<SubgraphName, string>>;
+  /** Longest wait for one call to a peer, in ms. */
+  peerTimeoutMs: number;
 }
 
 /** A built service: an app to mount or listen, its database, and how to stop both. */

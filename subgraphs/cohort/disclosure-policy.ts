@@ -1,12 +1,35 @@
 import type { DisclosurePolicy } from '../../common/disclosure';
 
-/** The cohort service releases no record fields of its own: counts and release IDs only. */
+/**
+ * The cohort service releases no record fields of its own: disclosure-controlled counts and
+ * release IDs. Grants are checked in the resolvers, which know the datasets a definition
+ * touches.
+ */
 export const cohortPolicy: DisclosurePolicy = {
   dataset: null,
   fields: {
     'Query._service': 'caller',
     'Query._entities': 'caller',
     'Query.subject': 'analyst',
+    'Query.cohortCount': 'caller',
+    'Query.cohort': 'analyst',
+    'Mutation.saveCohort': 'analyst',
     'Subject.id': 'caller',
+    'CohortCount.value': 'caller',
+    'CohortCount.display': 'caller',
+    'CohortCount.suppressed': 'caller',
+    'CohortCount.threshold': 'caller',
+    'CohortCount.roundedTo': 'caller',
+    'Cohort.id': 'analyst',
+    'Cohort.name': 'analyst',
+    'Cohort.createdAt': 'analyst',
+    'Cohort.count': 'analyst',
+    'Cohort.subjects': 'analyst',
+    'SubjectConnection.edges': 'analyst',
+    'SubjectConnection.pageInfo': 'analyst',
+    'SubjectEdge.cursor': 'analyst',
+    'SubjectEdge.node': 'analyst',
+    'PageInfo.hasNextPage': 'analyst',
+    'PageInfo.endCursor': 'analyst',
   },
 };

@@ -6,6 +6,7 @@ export const ehrPolicy: DisclosurePolicy = {
   fields: {
     'Query._service': 'caller',
     'Query._entities': 'caller',
+    'Query.ehrMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.sex': 'core',
     'Subject.birthYear': 'core',

@@ -1,10 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 
+import { defineMatcherResolver } from '../../common/matcher';
 import { subjectReference } from '../../common/subject';
-import { Subject } from './subject.entity';
 import { buildFederatedSchema } from '../../common/subgraph-server';
+import { ehrLeafQuery } from './matcher';
+import { Subject } from './subject.entity';
 import { EhrSubjectResolver } from './subject.resolver';
 
+const Matcher = defineMatcherResolver('ehr', ehrLeafQuery);
+
 export function buildEhrSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema([EhrSubjectResolver], subjectReference, [Subject]);
+  return buildFederatedSchema([Matcher, EhrSubjectResolver], subjectReference, [Subject]);
 }

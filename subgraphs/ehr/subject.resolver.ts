@@ -1,9 +1,10 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 
+import { Sex } from '../../common/graphql-enums';
 import { dateForGrant } from '../../common/subject';
 import { Subject } from './subject.entity';
 import type { EhrContext } from './context';
-import { Diagnosis, LabResult, Prescription, Sex } from './subject.type';
+import { Diagnosis, LabResult, Prescription } from './subject.type';
 
 @Resolver(() => Subject)
 export class EhrSubjectResolver {

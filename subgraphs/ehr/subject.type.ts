@@ -1,11 +1,4 @@
-import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
-
-export enum Sex {
-  FEMALE = 'F',
-  MALE = 'M',
-  UNKNOWN = 'U',
-}
-registerEnumType(Sex, { name: 'Sex', description: 'Sex as recorded' });
+import { Field, Float, ObjectType } from 'type-graphql';
 
 const DATE_NOTE = 'YYYY-MM-DD with a supplemental grant, else YYYY';
 

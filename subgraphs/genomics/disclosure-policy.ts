@@ -6,6 +6,7 @@ export const genomicsPolicy: DisclosurePolicy = {
   fields: {
     'Query._service': 'caller',
     'Query._entities': 'caller',
+    'Query.genomicsMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.samples': 'core',
     'Subject.apoe': 'special',

@@ -1,10 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 
+import { defineMatcherResolver } from '../../common/matcher';
 import { subjectReference } from '../../common/subject';
-import { Subject } from './subject.entity';
 import { buildFederatedSchema } from '../../common/subgraph-server';
+import { genomicsLeafQuery } from './matcher';
+import { Subject } from './subject.entity';
 import { GenomicsSubjectResolver } from './subject.resolver';
 
+const Matcher = defineMatcherResolver('genomics', genomicsLeafQuery);
+
 export function buildGenomicsSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema([GenomicsSubjectResolver], subjectReference, [Subject]);
+  return buildFederatedSchema([Matcher, GenomicsSubjectResolver], subjectReference, [Subject]);
 }

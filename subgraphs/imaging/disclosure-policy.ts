@@ -6,6 +6,7 @@ export const imagingPolicy: DisclosurePolicy = {
   fields: {
     'Query._service': 'caller',
     'Query._entities': 'caller',
+    'Query.imagingMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.imagingStudies': 'core',
     'ImagingStudy.uid': 'core',

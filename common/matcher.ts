@@ -1,0 +1,95 @@
+import { Arg, Ctx, Directive, Query, Resolver } from 'type-graphql';
+
+import type { Dataset } from './config';
+import { type Leaf, parseLeaf, SITE_OF } from './criteria';
+import { codedError } from './errors';
+import { encodeKeySet } from './key-set';
+import type { ServiceContext } from './service';
+
+/** One parameterised SQL statement that selects `linkage_key` values, distinct and sorted. */
+export interface LeafQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** Appends optional conditions with numbered parameters. */
+export class Where {
+  readonly params: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  add(condition: (placeholder: string) => string, value: unknown): this {
+    if (value !== undefined) {
+      this.params.push(value);
+      this.parts.push(condition(`$${this.params.length}`));
+    }
+    return this;
+  }
+
+  toString(): string {
+    return this.parts.length > 0 ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** The distinct, sorted linkage keys of `table` rows that pass `where`. */
+export function distinctKeys(table: string, where: Where): LeafQuery {
+  return {
+    sql: `SELECT DISTINCT linkage_key AS k FROM ${table} ${where.toString()} ORDER BY 1`,
+    params: where.params,
+  };
+}
+
+/** The most leaves one matcher request may carry. */
+export const MAX_MATCH_LEAVES = 64;
+
+/** The internal matcher field of a site: `<site>Match`. */
+export function matcherField(site: Dataset): string {
+  return `${site}Match`;
+}
+
+/**
+ * A site's cohort matcher: a Query field that only the cohort service's identity can reach
+ * (category `internal`) and that the supergraph hides (`@inaccessible`). It takes leaves as
+ * JSON and answers one encoded key set per leaf, in order.
+ */
+export function defineMatcherResolver(site: Dataset, queryFor: (leaf: Leaf) => LeafQuery) {
+  @Resolver()
+  class MatcherResolver {
+    @Directive('@inaccessible')
+    @Query(() => [String], {
+      name: matcherField(site),
+      description: 'Internal: linkage keys matching each leaf, as encoded key sets',
+    })
+    async match(
+      @Arg('leaves', () => [String]) leaves: string[],
+      @Ctx() ctx: ServiceContext,
+    ): Promise<string[]> {
+      if (leaves.length > MAX_MATCH_LEAVES) {
+        throw codedError('BAD_USER_INPUT', `At most ${MAX_MATCH_LEAVES} leaves per request`);
+      }
+      const parsed = leaves.map((text, i) => parseSiteLeaf(site, text, `leaves[${i}]`));
+      const answers: string[] = [];
+      // One at a time: a site's pool serves other callers too, and PGlite has one session.
+      for (const leaf of parsed) {
+        const { sql, params } = queryFor(leaf);
+        const rows: Array<{ k: number }> = await ctx.db.query(sql, params);
+        answers.push(encodeKeySet(rows.map((row) => row.k)));
+      }
+      return answers;
+    }
+  }
+  return MatcherResolver;
+}
+
+function parseSiteLeaf(site: Dataset, text: string, path: string): Leaf {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw codedError('BAD_USER_INPUT', `${path} is not JSON`);
+  }
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !(kind in SITE_OF) || SITE_OF[kind as Leaf['kind']] !== site) {
+    throw codedError('BAD_USER_INPUT', `${path} is not a ${site} criterion`);
+  }
+  return parseLeaf(kind, value as Record<string, unknown>, path);
+}
