@@ -27,6 +27,18 @@ export interface DisclosurePolicy {
   internalScope?: Exclude<InternalScope, 'caller'>;
 }
 
+/** Federation's own fields: the gateway's plumbing, reachable by any verified identity. */
+export const FEDERATION_FIELDS: Record<string, FieldAccess> = {
+  'Query._service': 'caller',
+  '_Service.sdl': 'caller',
+};
+
+/** The same plus entity resolution, for subgraphs that resolve entities. */
+export const ENTITY_FIELDS: Record<string, FieldAccess> = {
+  ...FEDERATION_FIELDS,
+  'Query._entities': 'caller',
+};
+
 /** Shield's context: ours plus its cache. */
 export interface PolicyContext {
   identity: InternalIdentity;

@@ -1,4 +1,4 @@
-import type { DisclosurePolicy } from '../../common/disclosure';
+import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
 
 /**
  * The cohort service releases no record fields of its own: disclosure-controlled counts and
@@ -8,8 +8,7 @@ import type { DisclosurePolicy } from '../../common/disclosure';
 export const cohortPolicy: DisclosurePolicy = {
   dataset: null,
   fields: {
-    'Query._service': 'caller',
-    'Query._entities': 'caller',
+    ...ENTITY_FIELDS,
     'Query.subject': 'analyst',
     'Query.cohortCount': 'caller',
     'Query.cohort': 'analyst',

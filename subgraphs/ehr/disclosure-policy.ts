@@ -1,11 +1,10 @@
-import type { DisclosurePolicy } from '../../common/disclosure';
+import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
 
 /** EHR fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const ehrPolicy: DisclosurePolicy = {
   dataset: 'ehr',
   fields: {
-    'Query._service': 'caller',
-    'Query._entities': 'caller',
+    ...ENTITY_FIELDS,
     'Query.ehrMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.sex': 'core',

@@ -1,11 +1,10 @@
-import type { DisclosurePolicy } from '../../common/disclosure';
+import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
 
 /** Genomics fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const genomicsPolicy: DisclosurePolicy = {
   dataset: 'genomics',
   fields: {
-    'Query._service': 'caller',
-    'Query._entities': 'caller',
+    ...ENTITY_FIELDS,
     'Query.genomicsMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.samples': 'core',

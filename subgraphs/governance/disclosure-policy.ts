@@ -1,11 +1,11 @@
-import type { DisclosurePolicy } from '../../common/disclosure';
+import { FEDERATION_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
 
 /** Governance holds no records; its fields are about callers and projects. */
 export const governancePolicy: DisclosurePolicy = {
   dataset: null,
   internalScope: 'grants',
   fields: {
-    'Query._service': 'caller',
+    ...FEDERATION_FIELDS,
     'Query.me': 'caller',
     'Query.projectGrants': 'internal',
     'Caller.subject': 'caller',

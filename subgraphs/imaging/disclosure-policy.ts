@@ -1,11 +1,10 @@
-import type { DisclosurePolicy } from '../../common/disclosure';
+import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
 
 /** Imaging fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const imagingPolicy: DisclosurePolicy = {
   dataset: 'imaging',
   fields: {
-    'Query._service': 'caller',
-    'Query._entities': 'caller',
+    ...ENTITY_FIELDS,
     'Query.imagingMatch': 'internal',
     'Subject.id': 'caller',
     'Subject.imagingStudies': 'core',

@@ -1,0 +1,29 @@
+import { schemaCoordinates } from '../../common/disclosure';
+import { SUBGRAPH_PARTS } from '../helpers/subgraphs';
+
+describe('disclosure policies', () => {
+  it.each(Object.keys(SUBGRAPH_PARTS))(
+    'should give every field of the %s schema an access rule, and list no field it lacks',
+    async (name) => {
+      const { buildSchema, policy } = SUBGRAPH_PARTS[name as keyof typeof SUBGRAPH_PARTS];
+      const coordinates = schemaCoordinates(await buildSchema());
+      const listed = Object.keys(policy.fields).sort();
+      expect(coordinates.filter((field) => !listed.includes(field))).toEqual([]);
+      expect(listed.filter((field) => !coordinates.includes(field))).toEqual([]);
+    },
+  );
+
+  it('should keep internal fields of each site hidden from the supergraph', async () => {
+    for (const { buildSchema, policy } of Object.values(SUBGRAPH_PARTS)) {
+      const schema = await buildSchema();
+      for (const [field, access] of Object.entries(policy.fields)) {
+        if (access !== 'internal') {
+          continue;
+        }
+        const [type, name] = field.split('.');
+        const directives = schema.getQueryType()?.getFields()[name]?.astNode?.directives ?? [];
+        expect([type, directives.map((d) => d.name.value)]).toEqual(['Query', ['inaccessible']]);
+      }
+    }
+  });
+});
