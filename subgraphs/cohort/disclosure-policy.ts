@@ -1,4 +1,4 @@
-import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
+import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
 
 /**
  * The cohort service releases no record fields of its own: disclosure-controlled counts and

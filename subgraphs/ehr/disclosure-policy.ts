@@ -1,4 +1,4 @@
-import { ENTITY_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
+import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
 
 /** EHR fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const ehrPolicy: DisclosurePolicy = {

@@ -1,4 +1,4 @@
-import { FEDERATION_FIELDS, type DisclosurePolicy } from '../../common/disclosure';
+import { type DisclosurePolicy, FEDERATION_FIELDS } from '../../common/disclosure';
 
 /** Governance holds no records; its fields are about callers and projects. */
 export const governancePolicy: DisclosurePolicy = {
