@@ -16,6 +16,8 @@ import { projectRoot } from '../common/paths';
 import type { ServiceDeps, ServiceHandle } from '../common/service';
 import { DevIssuer } from '../gateway/dev-issuer';
 import { authFromEnv } from '../gateway/auth-config';
+import type { OperationLimits } from '../gateway/limits';
+import type { RateLimit } from '../gateway/rate-limit';
 import { createGatewayApp } from '../gateway/server';
 import { createCohortService } from '../subgraphs/cohort/server';
 import { createEhrService } from '../subgraphs/ehr/server';
@@ -44,6 +46,8 @@ export interface StackOptions {
   database?: (service: SubgraphName) => DatabaseConfig;
   subgraphTimeoutMs?: number;
   production?: boolean;
+  limits?: OperationLimits;
+  rateLimit?: RateLimit;
   /** Seeds the demo projects when governance has none (default true). */
   seedDemo?: boolean;
 }
@@ -107,6 +111,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       devIssuer: issuer,
       subgraphTimeoutMs: timeoutMs,
       production: options.production ?? false,
+      limits: options.limits,
+      rateLimit: options.rateLimit,
     });
     closers.push(gateway.stop);
     const listening = await listen(gateway.app, options.ports.gateway);

@@ -11,8 +11,8 @@ import type { Logger } from './logger';
 /**
  * Who may resolve a field. Data fields carry a disclosure category (DESIGN.md, "Disclosure
  * rules"); fields that are not records carry an access rule instead:
- * - `caller`: any verified identity (the caller's own identity, entity plumbing, and the
- *   result types of internal fields);
+ * - `caller`: any caller the gateway forwards (its own identity, entity plumbing); a service
+ *   scope reaches only `internal` fields and the types they return;
  * - `analyst`: callers with the analyst role;
  * - `governance`: governance staff.
  */
@@ -25,6 +25,8 @@ export interface DisclosurePolicy {
   fields: Record<string, FieldAccess>;
   /** The service scope that may reach `internal` fields (default `matcher`). */
   internalScope?: Exclude<InternalScope, 'caller'>;
+  /** Object types that internal fields return: the internal scope may read their fields. */
+  internalResultTypes?: string[];
 }
 
 /** Federation's own fields: the gateway's plumbing, reachable by any verified identity. */
@@ -63,11 +65,15 @@ function accessRule(access: FieldAccess, policy: DisclosurePolicy): IRule {
       if (access === 'internal') {
         return identity.scope === internalScope || forbidden(info, `the ${internalScope} scope`);
       }
+      if (identity.scope !== 'caller') {
+        const internalResult = policy.internalResultTypes?.includes(info.parentType.name);
+        return (
+          (identity.scope === internalScope && internalResult === true) ||
+          forbidden(info, 'a caller forwarded by the gateway')
+        );
+      }
       if (access === 'caller') {
         return true;
-      }
-      if (identity.scope !== 'caller') {
-        return forbidden(info, 'a caller forwarded by the gateway');
       }
       switch (access) {
         case 'analyst':

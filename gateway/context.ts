@@ -5,8 +5,11 @@ import type { Caller } from './auth';
 /** Per-request state of the gateway. */
 export interface GatewayContext {
   caller: Caller;
-  /** The caller's project's live grants, read from governance for this request. */
-  grants: Grant[];
+  /**
+   * The caller's project's live grants, read from governance once the operation has passed
+   * its limits (so a refused operation costs no lookup); null until then.
+   */
+  grants: Grant[] | null;
   requestId: string;
   logger: Logger;
 }

@@ -32,6 +32,13 @@ export function formatGatewayError(logger: Logger) {
       );
       return { message: formatted.message, path: formatted.path, extensions };
     }
+    // graphql-js stops parsing at the token limit with a syntax error; it is a limit.
+    if (code === 'GRAPHQL_PARSE_FAILED' && formatted.message.includes('Parsing aborted')) {
+      return {
+        message: 'The document has more tokens than the limit',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens' },
+      };
+    }
     if (typeof code === 'string' && REQUEST_ERRORS.has(code)) {
       return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     }

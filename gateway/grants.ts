@@ -1,6 +1,9 @@
 import type { Grant } from '../common/access';
-import { requestError } from '../common/errors';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+
+import { codedError } from '../common/errors';
 import type { InternalTokenSigner } from '../common/internal-token';
+import type { GatewayContext } from './context';
 
 /** How long the gateway reuses a project's grants: revocation takes effect within this. */
 export const GRANTS_TTL_MS = 30_000;
@@ -73,7 +76,45 @@ export class GrantsClient {
 }
 
 function unavailable() {
-  return requestError('UPSTREAM_UNAVAILABLE', 'The governance service did not answer', {
+  return codedError('UPSTREAM_UNAVAILABLE', 'The governance service did not answer', {
     service: 'governance',
   });
+}
+
+/**
+ * Reads the caller's grants after every plugin has accepted the operation (Apollo runs
+ * `didResolveOperation` hooks together, `responseForOperation` only after them) and before
+ * any subgraph is called. Without grants nothing is released: the answer is a 503.
+ */
+export function grantsPlugin(client: GrantsClient): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ contextValue }) {
+          const { caller, requestId } = contextValue;
+          try {
+            contextValue.grants = caller.project
+              ? await client.grantsOf(caller.project, requestId)
+              : [];
+            return null;
+          } catch (error) {
+            contextValue.logger.warn(
+              { event: 'grants_unavailable', reason: (error as Error).name },
+              'grants could not be read',
+            );
+            const refusal = unavailable();
+            return {
+              http: { status: 503, headers: new HeaderMap() },
+              body: {
+                kind: 'single',
+                singleResult: {
+                  errors: [{ message: refusal.message, extensions: refusal.extensions }],
+                },
+              },
+            };
+          }
+        },
+      };
+    },
+  };
 }

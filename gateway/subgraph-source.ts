@@ -31,8 +31,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     context,
   }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const { caller, grants, requestId } = context as GatewayContext;
-    if (!caller) {
-      throw new TypeError('The gateway context has no caller: authentication did not run');
+    if (!caller || !grants) {
+      throw new TypeError('The gateway context lacks a caller or grants: a plugin did not run');
     }
     const token = await this.signer.sign(this.subgraph, {
       scope: 'caller',

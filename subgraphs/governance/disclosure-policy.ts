@@ -4,6 +4,7 @@ import { type DisclosurePolicy, FEDERATION_FIELDS } from '../../common/disclosur
 export const governancePolicy: DisclosurePolicy = {
   dataset: null,
   internalScope: 'grants',
+  internalResultTypes: ['ProjectGrant'],
   fields: {
     ...FEDERATION_FIELDS,
     'Query.me': 'caller',

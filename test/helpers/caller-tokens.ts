@@ -1,4 +1,4 @@
-import { SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { type JWTHeaderParameters, SignJWT } from 'jose';
 
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../../common/config';
 import { SIGNING_ALG, type SigningKey } from '../../common/keys';
@@ -35,7 +35,7 @@ export function handMadeCallerToken(key: SigningKey, edits: TokenEdits = {}): Pr
       delete payload[claim];
     }
   }
-  return new SignJWT(payload as JWTPayload)
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT', ...edits.header })
     .sign(key.privateKey);
 }
