@@ -48,6 +48,7 @@ export interface StackOptions {
   production?: boolean;
   limits?: OperationLimits;
   rateLimit?: RateLimit;
+  grantsTtlMs?: number;
   /** Seeds the demo projects when governance has none (default true). */
   seedDemo?: boolean;
 }
@@ -113,6 +114,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       production: options.production ?? false,
       limits: options.limits,
       rateLimit: options.rateLimit,
+      grantsTtlMs: options.grantsTtlMs,
     });
     closers.push(gateway.stop);
     const listening = await listen(gateway.app, options.ports.gateway);

@@ -18,6 +18,7 @@ import type { DevIssuer } from './dev-issuer';
 import { formatGatewayError } from './format-error';
 import { DEFAULT_LIMITS, type OperationLimits, operationLimitsPlugin } from './limits';
 import { type RateLimit, RateLimiter } from './rate-limit';
+import { roleGatePlugin } from './role-gate';
 import { GrantsClient, grantsPlugin } from './grants';
 import { SubgraphSource } from './subgraph-source';
 
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   production: boolean;
   limits?: OperationLimits;
   rateLimit?: RateLimit;
+  /** How long grants are reused before governance is asked again (default 30 s). */
+  grantsTtlMs?: number;
 }
 
 /**
@@ -76,6 +79,7 @@ export async function createGatewayApp(
     options.subgraphUrls.governance,
     signer,
     options.subgraphTimeoutMs,
+    options.grantsTtlMs,
   );
 
   const gateway = new ApolloGateway({
@@ -104,6 +108,7 @@ export async function createGatewayApp(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       operationLimitsPlugin<GatewayContext>(limits),
+      roleGatePlugin,
       grantsPlugin(grants),
       statusFromErrors,
     ],
