@@ -23,8 +23,8 @@ export interface DisclosurePolicy {
   dataset: Dataset | null;
   /** `Type.field` → access. A field that is not listed is denied. */
   fields: Record<string, FieldAccess>;
-  /** The service scope that may reach `internal` fields (default `matcher`). */
-  internalScope?: Exclude<InternalScope, 'caller'>;
+  /** The service scopes that may reach `internal` fields (default `matcher`). */
+  internalScopes?: Array<Exclude<InternalScope, 'caller'>>;
   /** Object types that internal fields return: the internal scope may read their fields. */
   internalResultTypes?: string[];
 }
@@ -57,18 +57,21 @@ function forbidden(info: GraphQLResolveInfo, needs: string) {
 
 function accessRule(access: FieldAccess, policy: DisclosurePolicy): IRule {
   const { dataset } = policy;
-  const internalScope = policy.internalScope ?? 'matcher';
+  const internalScopes: InternalScope[] = policy.internalScopes ?? ['matcher'];
   const name = `${access}:${dataset ?? '-'}`;
   return rule(name, { cache: 'no_cache' })(
     (_parent: unknown, _args: unknown, ctx: PolicyContext, info: GraphQLResolveInfo) => {
       const { identity } = ctx;
       if (access === 'internal') {
-        return identity.scope === internalScope || forbidden(info, `the ${internalScope} scope`);
+        return (
+          internalScopes.includes(identity.scope) ||
+          forbidden(info, `a service scope (${internalScopes.join(', ')})`)
+        );
       }
       if (identity.scope !== 'caller') {
         const internalResult = policy.internalResultTypes?.includes(info.parentType.name);
         return (
-          (identity.scope === internalScope && internalResult === true) ||
+          (internalScopes.includes(identity.scope) && internalResult === true) ||
           forbidden(info, 'a caller forwarded by the gateway')
         );
       }

@@ -72,8 +72,8 @@ export function requestError(code: ErrorCode, message: string, detail: ErrorDeta
 }
 
 /** The JSON shape of a coded error outside GraphQL execution (plain HTTP handlers). */
-export function errorBody(code: ErrorCode, message: string) {
-  return { errors: [{ message, extensions: { code } }] };
+export function errorBody(code: ErrorCode, message: string, detail: ErrorDetail = {}) {
+  return { errors: [{ message, extensions: { code, ...detail } }] };
 }
 
 /** The code a GraphQL error carries, if it is one of ours. */

@@ -13,12 +13,13 @@ const ISSUER_PREFIX = 'pictures-graph/';
  * What an internal token lets its bearer do at a subgraph:
  * - `caller`: a caller's operation, forwarded by the gateway;
  * - `matcher`: the cohort service asking a site's matcher fields;
- * - `grants`: the gateway asking the governance service for a project's grants.
+ * - `grants`: the gateway asking the governance service for a project's grants;
+ * - `audit`: the gateway appending to the audit log at the governance service.
  */
-export type InternalScope = 'caller' | 'matcher' | 'grants';
+export type InternalScope = 'caller' | 'matcher' | 'grants' | 'audit';
 
 const SCOPES_BY_ISSUER: Record<InternalIssuer, readonly InternalScope[]> = {
-  gateway: ['caller', 'grants'],
+  gateway: ['caller', 'grants', 'audit'],
   cohort: ['matcher'],
 };
 

@@ -8,7 +8,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
 export const SIGNING_ALG = 'ES256';
 
 /** Signing identities: the dev caller issuer and the services that call other services. */
-export const KEY_NAMES = ['dev-issuer', 'gateway', 'cohort'] as const;
+export const KEY_NAMES = ['dev-issuer', 'gateway', 'cohort', 'governance'] as const;
 export type KeyName = (typeof KEY_NAMES)[number];
 
 export interface SigningKey {

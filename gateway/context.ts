@@ -1,5 +1,6 @@
 import type { Grant } from '../common/access';
 import type { Logger } from '../common/logger';
+import type { OperationFacts } from './audit';
 import type { Caller } from './auth';
 
 /** Per-request state of the gateway. */
@@ -12,4 +13,9 @@ export interface GatewayContext {
   grants: Grant[] | null;
   requestId: string;
   logger: Logger;
+  /**
+   * What the operation selects, once it has validated; for the audit entry. A holder,
+   * because Apollo hands plugins a shallow copy of the context.
+   */
+  audit: { facts: OperationFacts | null };
 }

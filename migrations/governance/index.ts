@@ -1,3 +1,7 @@
 import { CreateProjectsAndGrants1764770000000 } from './1764770000000-CreateProjectsAndGrants';
+import { CreateAuditLog1764780000000 } from './1764780000000-CreateAuditLog';
 
-export const governanceMigrations = [CreateProjectsAndGrants1764770000000];
+export const governanceMigrations = [
+  CreateProjectsAndGrants1764770000000,
+  CreateAuditLog1764780000000,
+];

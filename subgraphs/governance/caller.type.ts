@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
 import {
   DatasetName,
@@ -22,6 +22,7 @@ export class ProjectGrant {
   expiresAt: string | null;
 }
 
+@Directive('@key(fields: "subject")')
 @ObjectType('Caller', { description: 'Who is asking, as the platform sees it' })
 export class Caller {
   @Field(() => String, { description: 'The caller token’s subject' })

@@ -123,7 +123,8 @@ describe('a subgraph that is down or slow', () => {
     const url = await gatewayWith({ governance: `http://127.0.0.1:${silent.port}/graphql` });
 
     const result = await timed(url, '{ me { role } }');
-    expect(silent.requests()).toBe(1);
+    // One grants lookup, then one audit append of the refusal; each waited out once.
+    expect(silent.requests()).toBe(2);
     expect(result.status).toBe(503);
     expectUnavailable(result, 'governance', silent.port);
   });

@@ -21,8 +21,10 @@ describe('disclosure policies', () => {
           continue;
         }
         const [type, name] = field.split('.');
-        const directives = schema.getQueryType()?.getFields()[name]?.astNode?.directives ?? [];
-        expect([type, directives.map((d) => d.name.value)]).toEqual(['Query', ['inaccessible']]);
+        const root = type === 'Mutation' ? schema.getMutationType() : schema.getQueryType();
+        const directives = root?.getFields()[name]?.astNode?.directives ?? [];
+        expect([field, directives.map((d) => d.name.value)]).toEqual([field, ['inaccessible']]);
+        expect(['Query', 'Mutation']).toContain(type);
       }
     }
   });
