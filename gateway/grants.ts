@@ -94,7 +94,7 @@ export function grantsPlugin(client: GrantsClient): ApolloServerPlugin<GatewayCo
           const { caller, requestId } = contextValue;
           try {
             contextValue.grants = caller.project
-              ? await client.grantsOf(caller.project, requestId)
+              ? liveGrants(await client.grantsOf(caller.project, requestId))
               : [];
             return null;
           } catch (error) {
@@ -117,4 +117,9 @@ export function grantsPlugin(client: GrantsClient): ApolloServerPlugin<GatewayCo
       };
     },
   };
+}
+
+/** Cached grants may have expired since governance was asked: expiry is exact, not cached. */
+export function liveGrants(grants: Grant[], now = Date.now()): Grant[] {
+  return grants.filter((grant) => grant.expiresAt === null || Date.parse(grant.expiresAt) > now);
 }

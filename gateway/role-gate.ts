@@ -13,7 +13,19 @@ import type { GatewayContext } from './context';
 export const ROOT_FIELDS_BY_ROLE: Record<Role, ReadonlySet<string> | null> = {
   analyst: null,
   embed: new Set(['cohortCount', 'cohortBreakdown', '__typename']),
-  governance: new Set(['me', 'queryLog', 'auditIntegrity', 'approveExtract', '__typename']),
+  governance: new Set([
+    'me',
+    'queryLog',
+    'auditIntegrity',
+    'projects',
+    'createProject',
+    'grantDataset',
+    'revokeGrant',
+    'extractRequests',
+    'approveExtract',
+    'rejectExtract',
+    '__typename',
+  ]),
 };
 
 function rootFields(set: SelectionSetNode, fragments: Map<string, SelectionSetNode>): string[] {

@@ -56,6 +56,8 @@ export async function seedGovernanceDemo(db: DataSource): Promise<boolean> {
           maxCategory,
           expiresAt: null,
           revokedAt: null,
+          revokedBy: null,
+          revokeReason: null,
           grantedBy: 'demo-seed',
           reason: 'Demo project of the synthetic platform',
         });

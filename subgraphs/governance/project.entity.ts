@@ -41,6 +41,12 @@ export class DatasetGrantEntity {
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
+  @Column({ name: 'revoked_by', type: 'text', nullable: true })
+  revokedBy: string | null;
+
+  @Column({ name: 'revoke_reason', type: 'text', nullable: true })
+  revokeReason: string | null;
+
   @Column({ name: 'granted_by', type: 'text' })
   grantedBy: string;
 
