@@ -49,6 +49,8 @@ export interface StackOptions {
   limits?: OperationLimits;
   rateLimit?: RateLimit;
   grantsTtlMs?: number;
+  /** Benchmark only: see GatewayOptions. */
+  withoutAuditForBenchmark?: boolean;
   /** Seeds the demo projects when governance has none (default true). */
   seedDemo?: boolean;
 }
@@ -115,6 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       limits: options.limits,
       rateLimit: options.rateLimit,
       grantsTtlMs: options.grantsTtlMs,
+      withoutAuditForBenchmark: options.withoutAuditForBenchmark,
     });
     closers.push(gateway.stop);
     const listening = await listen(gateway.app, options.ports.gateway);

@@ -13,9 +13,11 @@ import { loadSigningKey } from '../common/keys';
 import type { Logger } from '../common/logger';
 import { type AuthOptions, CallerAuthenticator } from './auth';
 import { auditFactsPlugin, AuditWriter, buildEntry, rawFacts } from './audit';
+import { mountConsole } from './console';
 import type { GatewayContext } from './context';
 import type { DevIssuer } from './dev-issuer';
 import { formatGatewayError } from './format-error';
+import { loopbackGraphqlUrl, mountLogExport } from './log-export';
 import { DEFAULT_LIMITS, type OperationLimits, operationLimitsPlugin } from './limits';
 import { type RateLimit, RateLimiter } from './rate-limit';
 import { roleGatePlugin } from './role-gate';
@@ -40,6 +42,8 @@ export interface GatewayOptions {
   rateLimit?: RateLimit;
   /** How long grants are reused before governance is asked again (default 30 s). */
   grantsTtlMs?: number;
+  /** Benchmark only: answer without writing the audit log (`npm run bench -- audit`). */
+  withoutAuditForBenchmark?: boolean;
 }
 
 /**
@@ -127,12 +131,14 @@ export async function createGatewayApp(
       res.json(jwks);
     });
   }
-  const audit = new AuditWriter(
+  const writer = new AuditWriter(
     options.subgraphUrls.governance,
     signer,
     options.subgraphTimeoutMs,
     logger,
   );
+  // Only the audit benchmark turns the log off, to measure what it costs; no setting does.
+  const audit = options.withoutAuditForBenchmark ? { record: () => Promise.resolve() } : writer;
   app.use('/graphql', express.json({ limit: '100kb' }), async (req, res) => {
     const at = new Date();
     const started = process.hrtime.bigint();
@@ -209,6 +215,8 @@ export async function createGatewayApp(
     }
     res.status(status).send(body);
   });
+  mountConsole(app);
+  mountLogExport(app, { graphqlUrl: loopbackGraphqlUrl, logger });
   app.use(notFound);
   app.use(errorHandler(logger));
   return { app, stop: () => server.stop() };
