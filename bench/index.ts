@@ -30,11 +30,14 @@ async function main(argv: string[]): Promise<number> {
     }
     console.error(`Usage: npm run bench -- <name> [options]\nBenchmarks:`);
     for (const each of names) {
+      // Benchmarks are found by file name at run time, so they are required, not imported.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { summary } = require(path.join(__dirname, each)) as Benchmark;
       console.error(`  ${each.padEnd(10)} ${summary ?? ''}`);
     }
     return name && name !== '--list' ? 2 : 0;
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const benchmark = require(path.join(__dirname, name)) as Benchmark;
   await benchmark.run(args);
   return 0;
