@@ -22,6 +22,7 @@ import { createGatewayApp } from '../gateway/server';
 import { createCohortService } from '../subgraphs/cohort/server';
 import { createEhrService } from '../subgraphs/ehr/server';
 import { createGenomicsService } from '../subgraphs/genomics/server';
+import { seedDemoIfEmpty } from '../seed/load';
 import { seedGovernanceDemo } from '../subgraphs/governance/demo';
 import { createGovernanceService } from '../subgraphs/governance/server';
 import { createImagingService } from '../subgraphs/imaging/server';
@@ -53,6 +54,8 @@ export interface StackOptions {
   withoutAuditForBenchmark?: boolean;
   /** Seeds the demo projects when governance has none (default true). */
   seedDemo?: boolean;
+  /** Seeds the demo population when the sites are empty (default false; `npm start` does). */
+  seedPopulation?: boolean;
 }
 
 export interface Stack {
@@ -99,6 +102,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     if (options.seedDemo ?? true) {
       await seedGovernanceDemo(services.governance.db);
+    }
+    if (options.seedPopulation) {
+      await seedDemoIfEmpty(
+        { ehr: services.ehr.db, imaging: services.imaging.db, genomics: services.genomics.db },
+        options.logger,
+      );
     }
 
     const issuer = await DevIssuer.load(keysDir);

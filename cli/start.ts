@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     logger,
     ports,
     production: process.env.NODE_ENV === 'production',
+    seedPopulation: true,
   });
 
   const shutdown = (signal: string) => {
