@@ -1,8 +1,4 @@
-import {
-  type DisclosurePolicy,
-  FEDERATION_FIELDS,
-  type FieldAccess,
-} from '../../common/disclosure';
+import { type DisclosurePolicy, ENTITY_FIELDS, type FieldAccess } from '../../common/disclosure';
 
 /** The same access for several fields of one type. */
 function each(type: string, fields: string[], access: FieldAccess): Record<string, FieldAccess> {
@@ -15,7 +11,7 @@ export const governancePolicy: DisclosurePolicy = {
   internalScopes: ['grants', 'audit'],
   internalResultTypes: ['ProjectGrant'],
   fields: {
-    ...FEDERATION_FIELDS,
+    ...ENTITY_FIELDS,
     'Query.me': 'caller',
     'Query.projectGrants': 'internal',
     'Caller.subject': 'caller',

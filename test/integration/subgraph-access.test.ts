@@ -198,14 +198,22 @@ describe('direct calls to subgraphs', () => {
         subject: 'cohort',
       });
 
-    it('should be accepted at a data site as a control', async () => {
-      const { status, body } = await postGraphQL(
+    it('should be verified at a data site, yet reach nothing but the matcher', async () => {
+      const authorization = `Bearer ${await matcher('ehr')}`;
+      const service = await postGraphQL(fixture.stack.subgraphUrls.ehr, authorization, SERVICE);
+      expect(service.status).toBe(200);
+      expect(service.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        field: 'Query._service',
+      });
+      const match = await postGraphQL(
         fixture.stack.subgraphUrls.ehr,
-        `Bearer ${await matcher('ehr')}`,
-        SERVICE,
+        authorization,
+        'query($l:[String!]!){ ehrMatch(leaves:$l) }',
+        { l: [JSON.stringify({ kind: 'everyone' })] },
       );
-      expect(status).toBe(200);
-      expect(body.data?._service).toEqual(expect.any(Object));
+      expect(match.body.errors).toBeUndefined();
+      expect(match.body.data?.ehrMatch).toEqual([expect.any(String)]);
     });
 
     it('should be refused at governance, which trusts only the gateway', async () => {
@@ -248,13 +256,11 @@ describe('direct calls to subgraphs', () => {
           { r: [{ __typename: 'Subject', id: fixture.releaseId }] },
         );
 
+        // The matcher identity is refused at entity resolution itself, before any field.
         const fields = Object.keys(data);
-        expect(body.errors?.map((error) => error.extensions?.code)).toEqual(
-          fields.map(() => 'FORBIDDEN'),
-        );
-        expect(body.errors?.map((error) => error.extensions?.field).sort()).toEqual(
-          fields.map((field) => `Subject.${field}`).sort(),
-        );
+        expect(body.errors?.map((error) => error.extensions)).toEqual([
+          expect.objectContaining({ code: 'FORBIDDEN', field: 'Query._entities' }),
+        ]);
         const entities = (body.data?._entities ?? [null]) as Array<Record<string, unknown> | null>;
         for (const entity of entities) {
           for (const field of fields) {
