@@ -141,11 +141,22 @@ export async function seedPopulation(options: SeedOptions): Promise<SeedSummary>
 export const DEMO_SUBJECTS = 3_000;
 
 /**
- * Seeds the demo population (3,000 subjects, the default seed) when the EHR `person` table is
- * empty, as on first start. Returns whether it seeded.
+ * Seeds the demo population (3,000 subjects, the default seed) when every site is empty, as
+ * on first start. Returns whether it seeded.
  */
 export async function seedDemoIfEmpty(databases: SeedDatabases, logger: Logger): Promise<boolean> {
-  if (await hasRows(databases.ehr, 'person')) {
+  // Only into empty sites: data already at any site (say, ingested DICOM) is never mixed
+  // with a synthetic population.
+  const occupied = [
+    (await hasRows(databases.ehr, 'person')) && 'ehr',
+    (await hasRows(databases.imaging, 'study')) && 'imaging',
+    (await hasRows(databases.genomics, 'apoe')) && 'genomics',
+  ].filter(Boolean);
+  if (occupied.length > 0) {
+    logger.info(
+      { event: 'demo-not-seeded', occupied },
+      'sites hold data; no demo population added',
+    );
     return false;
   }
   const summary = await seedPopulation({ subjects: DEMO_SUBJECTS, databases });
