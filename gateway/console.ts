@@ -4,6 +4,7 @@ import path from 'node:path';
 import type express from 'express';
 
 import { errorBody } from '../common/errors';
+import type { Logger } from '../common/logger';
 import { projectRoot } from '../common/paths';
 
 /** Where the governance console is served. */
@@ -35,26 +36,43 @@ export function setConsoleHeaders(res: express.Response): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
+/** The console's files, or the path of the first one missing. */
+function readFiles(folder: string): Map<ConsoleFile, Buffer> | string {
+  const contents = new Map<ConsoleFile, Buffer>();
+  for (const name of Object.keys(FILES) as ConsoleFile[]) {
+    const file = path.join(folder, name);
+    try {
+      contents.set(name, fs.readFileSync(file));
+    } catch {
+      return file;
+    }
+  }
+  return contents;
+}
+
 /**
  * Serves the governance console: the page at `/governance`, its script and style sheet at
  * `/governance/assets/<file>`. The files are read once, here, from `gateway/console/` in
- * the project root (tsc does not copy them to dist/), so a missing file stops start-up.
+ * the project root (tsc does not copy them to dist/). Without them the console answers a
+ * coded 500 and the rest of the gateway runs on.
  */
-export function mountConsole(app: express.Express): void {
-  const folder = path.join(projectRoot(), 'gateway', 'console');
-  const contents = new Map<ConsoleFile, Buffer>();
-  for (const name of Object.keys(FILES) as ConsoleFile[]) {
-    try {
-      contents.set(name, fs.readFileSync(path.join(folder, name)));
-    } catch (error) {
-      throw new Error(`The governance console needs ${path.join(folder, name)}`, {
-        cause: error,
-      });
-    }
+export function mountConsole(app: express.Express, options: { logger?: Logger } = {}): void {
+  const contents = readFiles(path.join(projectRoot(), 'gateway', 'console'));
+  if (typeof contents === 'string') {
+    options.logger?.warn(
+      { event: 'console_unavailable', missing: contents },
+      'governance console not served: deploy gateway/console/ beside dist/',
+    );
   }
 
   const send = (res: express.Response, name: ConsoleFile) => {
     setConsoleHeaders(res);
+    if (typeof contents === 'string') {
+      res
+        .status(500)
+        .json(errorBody('INTERNAL_SERVER_ERROR', 'The governance console is not installed here'));
+      return;
+    }
     // Revalidate each time, so a redeployed console is never mixed with a stale script.
     res.setHeader('Cache-Control', 'no-cache');
     res.type(FILES[name]).send(contents.get(name));

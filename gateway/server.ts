@@ -215,7 +215,7 @@ export async function createGatewayApp(
     }
     res.status(status).send(body);
   });
-  mountConsole(app);
+  mountConsole(app, { logger });
   mountLogExport(app, { graphqlUrl: loopbackGraphqlUrl, logger });
   app.use(notFound);
   app.use(errorHandler(logger));
