@@ -26,4 +26,8 @@ export class SavedCohortEntity {
 
   @Column({ type: 'bytea', select: false })
   members: Buffer;
+
+  /** Keyed digest of the members: the seed of their count's noise (set-fingerprint.ts). */
+  @Column({ name: 'set_digest', type: 'text', nullable: true })
+  setDigest: string | null;
 }

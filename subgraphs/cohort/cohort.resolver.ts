@@ -2,32 +2,20 @@ import { randomUUID } from 'node:crypto';
 
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 
-import { type Criterion, leavesOf, parseCriterion } from '../../common/criteria';
+import { parseCriterion } from '../../common/criteria';
 import { codedError } from '../../common/errors';
-import type { KeySet } from '../../common/key-set';
 import { requireCountGrants, requireRecordGrant } from './access';
 import { SavedCohortEntity } from './cohort.entity';
 import { Cohort, CohortCount, SubjectConnection } from './cohort.type';
 import type { CohortContext } from './context';
 import { CohortCriterion } from './criteria.input';
-import { releaseCount } from './disclosure-control';
-import { evaluate, EVERYONE, needsUniverse } from './evaluate';
+import { selectKeys } from './select-keys';
 
 /** Page size of `Cohort.subjects`: default and maximum. */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The keys a definition selects, from the sites' matchers. */
-async function selectKeys(criterion: Criterion, ctx: CohortContext): Promise<KeySet> {
-  const leaves = leavesOf(criterion);
-  if (needsUniverse(criterion)) {
-    leaves.push(EVERYONE);
-  }
-  const sets = await ctx.sites.match(leaves, ctx.identity.requestId);
-  return evaluate(criterion, sets);
-}
 
 @Resolver(() => Cohort)
 export class CohortResolver {
@@ -38,8 +26,25 @@ export class CohortResolver {
   ): Promise<CohortCount> {
     const criterion = parseCriterion(criteria);
     requireCountGrants(ctx.identity, criterion, 'Query.cohortCount');
-    const keys = await selectKeys(criterion, ctx);
-    return releaseCount(keys.length, ctx.identity.role ?? 'embed');
+    // Entered before the first await, so aliased siblings are judged with this one.
+    const ticket = ctx.batch.enter();
+    try {
+      const { keys } = await selectKeys(criterion, ctx);
+      const digest = ctx.disclosure.digest(keys);
+      const verdict = await ticket.submit({
+        field: 'Query.cohortCount',
+        shape: 'count',
+        figures: [{ definition: criterion, digest, trueCount: keys.length }],
+        lines: [],
+        cost: 1,
+      });
+      if ('error' in verdict) {
+        throw verdict.error;
+      }
+      return ctx.disclosure.release(keys.length, digest, ctx.identity.role ?? 'embed');
+    } finally {
+      ticket.leave();
+    }
   }
 
   @Mutation(() => Cohort, { description: 'Saves the subjects matching now as a cohort' })
@@ -55,7 +60,7 @@ export class CohortResolver {
     }
     const criterion = parseCriterion(criteria);
     requireCountGrants(ctx.identity, criterion, 'Mutation.saveCohort');
-    const keys = await selectKeys(criterion, ctx);
+    const { keys } = await selectKeys(criterion, ctx);
 
     // Stored in the project's release-ID order, so paging reveals nothing of key order.
     const ordered = [...keys]
@@ -72,6 +77,7 @@ export class CohortResolver {
       createdBy: ctx.identity.subject,
       memberCount: ordered.length,
       members,
+      setDigest: ctx.disclosure.digest(keys),
     });
     return toCohort(row);
   }
@@ -91,7 +97,8 @@ export class CohortResolver {
 
   @FieldResolver(() => CohortCount, { description: 'Members at save time, disclosure-controlled' })
   count(@Root() cohort: Cohort, @Ctx() ctx: CohortContext): CohortCount {
-    return releaseCount(cohort.memberCount, ctx.identity.role ?? 'embed');
+    const role = ctx.identity.role ?? 'embed';
+    return ctx.disclosure.release(cohort.memberCount, cohort.setDigest ?? '', role);
   }
 
   @FieldResolver(() => SubjectConnection, {
@@ -139,6 +146,7 @@ function toCohort(row: SavedCohortEntity): Cohort {
     name: row.name,
     createdAt: row.createdAt.toISOString(),
     memberCount: row.memberCount,
+    setDigest: row.setDigest,
   };
 }
 

@@ -7,10 +7,14 @@ export class CohortCount {
   @Field(() => Int, { nullable: true, description: 'The released value; null when suppressed' })
   value: number | null;
 
-  @Field(() => String, { description: 'How to show it, e.g. "1,230" or "<10"' })
+  @Field(() => String, {
+    description: 'How to show it, e.g. "1,230", "<10", or "suppressed" in a breakdown',
+  })
   display: string;
 
-  @Field(() => Boolean, { description: 'True when the count fell below the threshold' })
+  @Field(() => Boolean, {
+    description: 'True when withheld: below the threshold, or protecting a breakdown cell',
+  })
   suppressed: boolean;
 
   @Field(() => Int, { description: 'Counts below this are suppressed' })
@@ -59,4 +63,6 @@ export class Cohort {
   createdAt: string;
 
   memberCount: number;
+
+  setDigest: string | null;
 }

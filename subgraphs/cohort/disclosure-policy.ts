@@ -2,8 +2,8 @@ import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
 
 /**
  * The cohort service releases no record fields of its own: disclosure-controlled counts and
- * release IDs. Grants are checked in the resolvers, which know the datasets a definition
- * touches.
+ * breakdowns, the caller's query budget, and release IDs. Grants are checked in the
+ * resolvers, which know the datasets a definition touches.
  */
 export const cohortPolicy: DisclosurePolicy = {
   dataset: null,
@@ -11,6 +11,7 @@ export const cohortPolicy: DisclosurePolicy = {
     ...ENTITY_FIELDS,
     'Query.subject': 'analyst',
     'Query.cohortCount': 'caller',
+    'Query.cohortBreakdown': 'caller',
     'Query.cohort': 'analyst',
     'Mutation.saveCohort': 'analyst',
     'Subject.id': 'caller',
@@ -19,6 +20,21 @@ export const cohortPolicy: DisclosurePolicy = {
     'CohortCount.suppressed': 'caller',
     'CohortCount.threshold': 'caller',
     'CohortCount.roundedTo': 'caller',
+    'CohortBreakdown.by': 'caller',
+    'CohortBreakdown.total': 'caller',
+    'CohortBreakdown.margins': 'caller',
+    'CohortBreakdown.cells': 'caller',
+    'BreakdownMargin.dimension': 'caller',
+    'BreakdownMargin.value': 'caller',
+    'BreakdownMargin.count': 'caller',
+    'BreakdownCell.values': 'caller',
+    'BreakdownCell.count': 'caller',
+    'Caller.subject': 'caller',
+    'Caller.queryBudget': 'caller',
+    'QueryBudget.limit': 'caller',
+    'QueryBudget.used': 'caller',
+    'QueryBudget.remaining': 'caller',
+    'QueryBudget.resetsAt': 'caller',
     'Cohort.id': 'analyst',
     'Cohort.name': 'analyst',
     'Cohort.createdAt': 'analyst',

@@ -2,7 +2,7 @@ import type { Dataset } from '../../common/config';
 import { canonicalLeaf, type Leaf, SITE_OF } from '../../common/criteria';
 import { codedError } from '../../common/errors';
 import { decodeKeySet, type KeySet } from '../../common/key-set';
-import { matcherField } from '../../common/matcher';
+import { matcherField, MAX_MATCH_LEAVES } from '../../common/matcher';
 import type { InternalTokenSigner } from '../../common/internal-token';
 
 interface MatchResponse {
@@ -11,11 +11,16 @@ interface MatchResponse {
 }
 
 /**
- * Asks the sites' matchers for the keys of each leaf: one request per site, all sites in
- * parallel, each identical leaf once. Calls carry the cohort service's own identity; no
- * caller token reaches a site's matcher.
+ * Asks the sites' matchers for the keys of each leaf: one request per site (per 64 leaves),
+ * all sites in parallel. Calls carry the cohort service's own identity; no caller token
+ * reaches a site's matcher.
+ *
+ * A leaf already being asked for, by this request or any other, is not asked again: its
+ * answer is shared. Nothing is kept once answered, so no answer outlives the site's data.
  */
 export class SiteClient {
+  private readonly inFlight = new Map<string, Promise<KeySet>>();
+
   constructor(
     private readonly urls: Record<Dataset, string>,
     private readonly signer: InternalTokenSigner,
@@ -24,21 +29,37 @@ export class SiteClient {
 
   /** Key sets by canonical leaf text. */
   async match(leaves: Leaf[], requestId: string | null): Promise<Map<string, KeySet>> {
-    const bySite = new Map<Dataset, Map<string, Leaf>>();
-    for (const leaf of leaves) {
-      const site = SITE_OF[leaf.kind];
-      const siteLeaves = bySite.get(site) ?? new Map<string, Leaf>();
-      siteLeaves.set(canonicalLeaf(leaf), leaf);
-      bySite.set(site, siteLeaves);
+    const wanted = new Map(leaves.map((leaf) => [canonicalLeaf(leaf), leaf]));
+    const bySite = new Map<Dataset, string[]>();
+    for (const [text, leaf] of wanted) {
+      if (!this.inFlight.has(text)) {
+        const site = SITE_OF[leaf.kind];
+        bySite.set(site, [...(bySite.get(site) ?? []), text]);
+      }
     }
-    const answers = await Promise.all(
-      [...bySite].map(async ([site, siteLeaves]) => {
-        const texts = [...siteLeaves.keys()];
-        const sets = await this.ask(site, texts, requestId);
-        return texts.map((text, i) => [text, sets[i]] as const);
-      }),
-    );
-    return new Map(answers.flat());
+    for (const [site, texts] of bySite) {
+      for (let start = 0; start < texts.length; start += MAX_MATCH_LEAVES) {
+        this.share(site, texts.slice(start, start + MAX_MATCH_LEAVES), requestId);
+      }
+    }
+    const texts = [...wanted.keys()];
+    const sets = await Promise.all(texts.map((text) => this.inFlight.get(text) as Promise<KeySet>));
+    return new Map(texts.map((text, i) => [text, sets[i]]));
+  }
+
+  /** Starts one matcher request and lists each of its leaves as in flight until it settles. */
+  private share(site: Dataset, texts: string[], requestId: string | null): void {
+    const answer = this.ask(site, texts, requestId);
+    texts.forEach((text, i) => {
+      const set = answer.then((sets) => sets[i]);
+      this.inFlight.set(text, set);
+      const done = () => {
+        if (this.inFlight.get(text) === set) {
+          this.inFlight.delete(text);
+        }
+      };
+      set.then(done, done);
+    });
   }
 
   private async ask(site: Dataset, leaves: string[], requestId: string | null): Promise<KeySet[]> {
