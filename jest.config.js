@@ -19,5 +19,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 60_000,
+  // Tests wait on sockets and databases as much as on the CPU: two workers on two cores.
+  maxWorkers: 2,
   slowTestThreshold: 20,
 };
