@@ -1,5 +1,6 @@
 import type { Dataset } from './config';
 import { codedError } from './errors';
+import { HEALTH_BOARDS } from './health-boards';
 
 /**
  * The cohort language (DESIGN.md, "Cohorts and counts") once validated: a tree of `all`,
@@ -10,7 +11,14 @@ export type Leaf =
   | { kind: 'diagnosis'; codePrefix: string; from?: string; to?: string }
   | { kind: 'prescription'; bnfPrefix: string; from?: string; to?: string }
   | { kind: 'lab'; code: string; min?: number; max?: number; from?: string; to?: string }
-  | { kind: 'demographics'; sex?: 'F' | 'M' | 'U'; birthYearFrom?: number; birthYearTo?: number }
+  | {
+      kind: 'demographics';
+      sex?: 'F' | 'M' | 'U';
+      birthYearFrom?: number;
+      birthYearTo?: number;
+      deprivationDecile?: number;
+      healthBoard?: string;
+    }
   | {
       kind: 'imaging';
       modality?: string;
@@ -202,10 +210,37 @@ export function parseLeaf(kind: string, input: Input, path: string): Leaf {
           `birthYearFrom (${birthYearFrom}) is after birthYearTo (${birthYearTo})`,
         );
       }
-      if (sex === undefined && birthYearFrom === undefined && birthYearTo === undefined) {
-        bad(path, 'set at least one of sex, birthYearFrom, birthYearTo');
+      const deprivationDecile = optionalInt(
+        input.deprivationDecile,
+        `${path}.deprivationDecile`,
+        1,
+        10,
+      );
+      const healthBoard = input.healthBoard ?? undefined;
+      if (
+        healthBoard !== undefined &&
+        !(HEALTH_BOARDS as readonly unknown[]).includes(healthBoard)
+      ) {
+        bad(`${path}.healthBoard`, `expected one of ${HEALTH_BOARDS.join(', ')}`);
       }
-      return { kind, sex: sex, birthYearFrom, birthYearTo };
+      if (
+        [sex, birthYearFrom, birthYearTo, deprivationDecile, healthBoard].every(
+          (value) => value === undefined,
+        )
+      ) {
+        bad(
+          path,
+          'set at least one of sex, birthYearFrom, birthYearTo, deprivationDecile, healthBoard',
+        );
+      }
+      return {
+        kind,
+        sex: sex,
+        birthYearFrom,
+        birthYearTo,
+        deprivationDecile,
+        healthBoard: healthBoard as string | undefined,
+      };
     }
     case 'imaging': {
       const modality = input.modality ?? undefined;

@@ -1,5 +1,6 @@
 import { canonicalLeaf, type Criterion, type Leaf } from '../../common/criteria';
 import { codedError } from '../../common/errors';
+import { HEALTH_BOARDS } from '../../common/health-boards';
 import { difference, intersect, type KeySet, union } from '../../common/key-set';
 import type { TableLine } from './secondary-suppression';
 
@@ -68,14 +69,17 @@ function valuesOf(dimension: BreakdownDimension, year: number, path: string): Di
       }));
     }
     case BreakdownDimension.DEPRIVATION_DECILE:
+      return Array.from({ length: 10 }, (_, i) => ({
+        label: String(i + 1),
+        leaf: { kind: 'demographics', deprivationDecile: i + 1 },
+      }));
     case BreakdownDimension.HEALTH_BOARD:
-      // TODO(#5): needs deprivation-decile and health-board leaves in common/criteria.ts and
-      // the EHR matcher; the dimension is in the schema so clients can be written now.
-      throw codedError(
-        'BAD_USER_INPUT',
-        `${path}: breaking down by ${dimension} is not yet available`,
-        { argument: path },
-      );
+      return HEALTH_BOARDS.map((board) => ({
+        label: board,
+        leaf: { kind: 'demographics', healthBoard: board },
+      }));
+    default:
+      throw codedError('BAD_USER_INPUT', `${path}: unknown dimension`, { argument: path });
   }
 }
 

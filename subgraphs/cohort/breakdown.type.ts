@@ -9,8 +9,8 @@ registerEnumType(BreakdownDimension, {
   valuesConfig: {
     SEX: { description: 'FEMALE, MALE, UNKNOWN (EHR)' },
     AGE_BAND: { description: 'Age reached this calendar year: 0-9, 10-19, …, 90-99, 100+ (EHR)' },
-    DEPRIVATION_DECILE: { description: 'Not yet available' },
-    HEALTH_BOARD: { description: 'Not yet available' },
+    DEPRIVATION_DECILE: { description: 'SIMD decile of residence, 1 to 10' },
+    HEALTH_BOARD: { description: 'NHS Scotland health board of residence' },
     MODALITY: { description: 'Has a study of the modality (imaging); a person may be in several' },
     YEAR: {
       description: 'Has a study in the year, since 2006 (imaging); a person may be in several',

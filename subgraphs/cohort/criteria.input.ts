@@ -46,7 +46,9 @@ export class LabCriterion {
   to?: string;
 }
 
-@InputType('DemographicsCriterion', { description: 'Sex and year of birth' })
+@InputType('DemographicsCriterion', {
+  description: 'Sex, year of birth, deprivation decile and health board of residence',
+})
 export class DemographicsCriterion {
   @Field(() => Sex, { nullable: true })
   sex?: Sex;
@@ -56,6 +58,12 @@ export class DemographicsCriterion {
 
   @Field(() => Int, { nullable: true })
   birthYearTo?: number;
+
+  @Field(() => Int, { nullable: true, description: 'SIMD decile of residence, 1 = most deprived' })
+  deprivationDecile?: number;
+
+  @Field(() => String, { nullable: true, description: 'NHS Scotland health board, e.g. Tayside' })
+  healthBoard?: string;
 }
 
 @InputType('ImagingCriterion', { description: 'Has imaging studies' })

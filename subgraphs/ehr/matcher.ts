@@ -34,7 +34,9 @@ export function ehrLeafQuery(leaf: Leaf): LeafQuery {
       const where = new Where()
         .add((p) => `sex = ${p}`, leaf.sex)
         .add((p) => `birth_year >= ${p}`, leaf.birthYearFrom)
-        .add((p) => `birth_year <= ${p}`, leaf.birthYearTo);
+        .add((p) => `birth_year <= ${p}`, leaf.birthYearTo)
+        .add((p) => `deprivation_decile = ${p}`, leaf.deprivationDecile)
+        .add((p) => `health_board = ${p}`, leaf.healthBoard);
       return keys('person', where);
     }
     case 'everyone':

@@ -53,6 +53,12 @@ describe('cohorts across sites', () => {
     ['lab range', { lab: { code: 'HBA1C', min: 60, max: 100 } }, 15],
     ['demographics', { demographics: { sex: 'FEMALE' } }, 15],
     ['birth years', { demographics: { birthYearFrom: 1951, birthYearTo: 1970 } }, 20],
+    ['health board', { demographics: { healthBoard: 'Tayside' } }, 30],
+    [
+      'deprivation deciles (12 people round to 10)',
+      { any: [1, 2, 3, 4].map((decile) => ({ demographics: { deprivationDecile: decile } })) },
+      10,
+    ],
     ['imaging', { imaging: { modality: 'MR', bodyPart: 'head' } }, 15],
     ['variant', { variant: { rsId: 'rs7903146', minAltAlleles: 1 } }, 20],
     ['apoe', { apoe: { minE4Copies: 1 } }, 15],
@@ -124,6 +130,7 @@ describe('cohorts across sites', () => {
     ['an unknown lab test', { lab: { code: 'XYZ' } }, 'unknown lab test'],
     ['an empty all', { all: [] }, 'non-empty list'],
     ['a bad rsID', { variant: { rsId: 'APOE4' } }, 'rsID'],
+    ['an unknown health board', { demographics: { healthBoard: 'Mordor' } }, 'healthBoard'],
   ])('should answer %s with BAD_USER_INPUT naming the problem', async (_name, criteria, words) => {
     const body = await count(feasibility, criteria);
     expect(body.data).toBeNull();
