@@ -82,10 +82,17 @@ export class InternalTokenVerifier {
     );
   }
 
+  /** Service tokens seen and verified, until they expire: they are reused, callers' are not. */
+  private readonly verified = new Map<string, { identity: InternalIdentity; expires: number }>();
+
   /** Resolves the identity, or throws an UNAUTHENTICATED error that reveals nothing. */
   async verify(token: string | undefined): Promise<InternalIdentity> {
     if (!token) {
       throw refusal();
+    }
+    const known = this.verified.get(token);
+    if (known && known.expires > Date.now()) {
+      return known.identity;
     }
     const issuer = this.claimedIssuer(token);
     const key = issuer && this.keys.get(issuer);
@@ -105,7 +112,7 @@ export class InternalTokenVerifier {
       if (!SCOPES_BY_ISSUER[issuer].includes(scope)) {
         throw refusal();
       }
-      return {
+      const identity: InternalIdentity = {
         issuer,
         scope,
         subject: payload.sub ?? '',
@@ -114,12 +121,30 @@ export class InternalTokenVerifier {
         grants: Array.isArray(payload.grants) ? (payload.grants as Grant[]) : [],
         requestId: typeof payload.rid === 'string' ? payload.rid : null,
       };
+      if (scope !== 'caller' && payload.exp !== undefined) {
+        this.remember(token, identity, payload.exp * 1000);
+      }
+      return identity;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
         throw refusal();
       }
       throw error;
     }
+  }
+
+  private remember(token: string, identity: InternalIdentity, expires: number): void {
+    if (this.verified.size >= 1_000) {
+      for (const [cached, entry] of this.verified) {
+        if (entry.expires <= Date.now()) {
+          this.verified.delete(cached);
+        }
+      }
+      if (this.verified.size >= 1_000) {
+        this.verified.clear();
+      }
+    }
+    this.verified.set(token, { identity, expires });
   }
 
   private claimedIssuer(token: string): InternalIssuer | null {
