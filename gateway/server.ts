@@ -1,27 +1,26 @@
-import { randomUUID } from 'node:crypto';
-
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 
 import type { SubgraphName } from '../common/config';
-import { ERROR_CATALOGUE, errorBody, isErrorCode } from '../common/errors';
+import { ERROR_CATALOGUE, isErrorCode } from '../common/errors';
 import { errorHandler, notFound } from '../common/http-errors';
 import { InternalTokenSigner } from '../common/internal-token';
 import { loadSigningKey } from '../common/keys';
 import type { Logger } from '../common/logger';
 import { type AuthOptions, CallerAuthenticator } from './auth';
-import { auditFactsPlugin, AuditWriter, buildEntry, rawFacts } from './audit';
+import { auditFactsPlugin, AuditWriter } from './audit';
 import { mountConsole } from './console';
 import type { GatewayContext } from './context';
 import type { DevIssuer } from './dev-issuer';
 import { formatGatewayError } from './format-error';
-import { loopbackGraphqlUrl, mountLogExport } from './log-export';
+import { GrantsClient, grantsPlugin } from './grants';
+import { graphqlHandler } from './graphql-handler';
 import { DEFAULT_LIMITS, type OperationLimits, operationLimitsPlugin } from './limits';
+import { loopbackGraphqlUrl, mountLogExport } from './log-export';
 import { type RateLimit, RateLimiter } from './rate-limit';
 import { roleGatePlugin } from './role-gate';
-import { GrantsClient, grantsPlugin } from './grants';
 import { SubgraphSource } from './subgraph-source';
 
 export interface GatewayOptions {
@@ -139,90 +138,14 @@ export async function createGatewayApp(
   );
   // Only the audit benchmark turns the log off, to measure what it costs; no setting does.
   const audit = options.withoutAuditForBenchmark ? { record: () => Promise.resolve() } : writer;
-  app.use('/graphql', express.json({ limit: '100kb' }), async (req, res) => {
-    const at = new Date();
-    const started = process.hrtime.bigint();
-    const requestId = randomUUID();
-    let context: GatewayContext | null = null;
-
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) {
-        headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-    }
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: req.method.toUpperCase(),
-        headers,
-        search: new URL(req.url, 'http://gateway').search,
-        body: req.body as unknown,
-      },
-      context: async () => {
-        const caller = await authenticator.authenticate(req.headers.authorization);
-        const built: GatewayContext = {
-          caller,
-          grants: null,
-          requestId,
-          logger: logger.child({ rid: requestId }),
-          audit: { facts: null },
-        };
-        context = built;
-        rateLimiter.take(`${caller.subject}\u0000${caller.project ?? ''}`);
-        return built;
-      },
-    });
-    let body = '';
-    if (response.body.kind === 'complete') {
-      body = response.body.string;
-    } else {
-      for await (const chunk of response.body.asyncIterator) {
-        body += chunk;
-      }
-    }
-    let status = response.status ?? 200;
-
-    // Written before the answer leaves: if the log cannot take it, nothing is released.
-    const request = (req.body ?? {}) as { variables?: unknown };
-    try {
-      await audit.record(
-        buildEntry({
-          at,
-          requestId,
-          context,
-          facts: (context as GatewayContext | null)?.audit.facts ?? rawFacts(req.body),
-          variables: request.variables ?? null,
-          clientName: headerValue(req.headers['apollographql-client-name']),
-          clientVersion: headerValue(req.headers['apollographql-client-version']),
-          status,
-          body,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        }),
-      );
-    } catch {
-      status = 503;
-      body = JSON.stringify(
-        errorBody(
-          'UPSTREAM_UNAVAILABLE',
-          'The audit log could not be written; nothing was released',
-          { service: 'governance' },
-        ),
-      );
-      response.headers.set('content-type', 'application/json; charset=utf-8');
-    }
-    for (const [key, value] of response.headers) {
-      res.setHeader(key, value);
-    }
-    res.status(status).send(body);
-  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    graphqlHandler({ server, authenticator, rateLimiter, audit, logger }),
+  );
   mountConsole(app, { logger });
   mountLogExport(app, { graphqlUrl: loopbackGraphqlUrl, logger });
   app.use(notFound);
   app.use(errorHandler(logger));
   return { app, stop: () => server.stop() };
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text ? text.slice(0, 100) : null;
 }
