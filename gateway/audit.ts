@@ -75,6 +75,12 @@ export function rawFacts(body: unknown): OperationFacts {
 export const auditFactsPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
+      // The answer as objects, so the entry need not parse back what was just serialised.
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single') {
+          contextValue.audit.result = response.body.singleResult as ResponseBody;
+        }
+      },
       async didResolveOperation({ document, operationName, schema, contextValue }) {
         const printed = print(document);
         contextValue.audit.facts = {
@@ -88,7 +94,7 @@ export const auditFactsPlugin: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-interface ResponseBody {
+export interface ResponseBody {
   data?: unknown;
   errors?: Array<{ extensions?: { code?: unknown; field?: unknown } }>;
 }
@@ -134,11 +140,14 @@ export interface EntryInput {
 
 /** The audit entry of one HTTP request to /graphql, from what was asked and answered. */
 export function buildEntry(input: EntryInput): AuditEntry {
-  let parsed: ResponseBody = {};
-  try {
-    parsed = JSON.parse(input.body) as ResponseBody;
-  } catch {
-    // A non-JSON body (should not happen) is recorded by its status alone.
+  let parsed: ResponseBody = input.context?.audit.result ?? {};
+  if (!input.context?.audit.result) {
+    try {
+      // Refused before execution: a small body that never passed through the plugins.
+      parsed = JSON.parse(input.body) as ResponseBody;
+    } catch {
+      // A non-JSON body (should not happen) is recorded by its status alone.
+    }
   }
   const errors = parsed.errors ?? [];
   const errorCodes = [

@@ -1,6 +1,6 @@
 import type { Grant } from '../common/access';
 import type { Logger } from '../common/logger';
-import type { OperationFacts } from './audit';
+import type { OperationFacts, ResponseBody } from './audit';
 import type { Caller } from './auth';
 
 /** Per-request state of the gateway. */
@@ -14,8 +14,8 @@ export interface GatewayContext {
   requestId: string;
   logger: Logger;
   /**
-   * What the operation selects, once it has validated; for the audit entry. A holder,
-   * because Apollo hands plugins a shallow copy of the context.
+   * What the operation selects once it has validated, and the answer as sent; for the audit
+   * entry. A holder, because Apollo hands plugins a shallow copy of the context.
    */
-  audit: { facts: OperationFacts | null };
+  audit: { facts: OperationFacts | null; result: ResponseBody | null };
 }

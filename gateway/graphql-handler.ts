@@ -51,7 +51,7 @@ export function graphqlHandler(deps: GraphqlHandlerDeps): RequestHandler {
           grants: null,
           requestId,
           logger: logger.child({ rid: requestId }),
-          audit: { facts: null },
+          audit: { facts: null, result: null },
         };
         context = built;
         rateLimiter.take(`${caller.subject}\u0000${caller.project ?? ''}`);
