@@ -84,8 +84,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const services = {} as Record<SubgraphName, ServiceHandle>;
     const subgraphUrls = {} as Record<SubgraphName, string>;
     // PGlite is single-threaded WASM: opening the databases one after another is as fast.
-    for (const name of SUBGRAPHS) {
-      // Sites start before the cohort service, so it is handed their actual URLs.
+    // Sites and governance start before the cohort service, so it is handed their URLs.
+    const order = [...SUBGRAPHS].sort(
+      (a, b) => Number(a === 'cohort') - Number(b === 'cohort'),
+    );
+    for (const name of order) {
       const service = await SERVICE_FACTORIES[name]({
         logger: options.logger,
         keysDir,

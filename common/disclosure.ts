@@ -27,6 +27,17 @@ export interface DisclosurePolicy {
   internalScopes?: Array<Exclude<InternalScope, 'caller'>>;
   /** Object types that internal fields return: the internal scope may read their fields. */
   internalResultTypes?: string[];
+  /** `Type.field` → the only scopes that reach that `internal` field (instead of the above). */
+  internalFieldScopes?: Record<string, Array<Exclude<InternalScope, 'caller'>>>;
+}
+
+/** The same access for several fields of one type. */
+export function each(
+  type: string,
+  fields: string[],
+  access: FieldAccess,
+): Record<string, FieldAccess> {
+  return Object.fromEntries(fields.map((field) => [`${type}.${field}`, access]));
 }
 
 /** Federation's own fields: the gateway's plumbing, reachable by any verified identity. */
@@ -55,10 +66,13 @@ function forbidden(info: GraphQLResolveInfo, needs: string) {
   return codedError('FORBIDDEN', `${field} needs ${needs}`, { field });
 }
 
-function accessRule(access: FieldAccess, policy: DisclosurePolicy): IRule {
+function accessRule(
+  access: FieldAccess,
+  policy: DisclosurePolicy,
+  internalScopes: readonly InternalScope[] = policy.internalScopes ?? ['matcher'],
+): IRule {
   const { dataset } = policy;
-  const internalScopes: InternalScope[] = policy.internalScopes ?? ['matcher'];
-  const name = `${access}:${dataset ?? '-'}`;
+  const name = `${access}:${dataset ?? '-'}:${internalScopes.join('+')}`;
   return rule(name, { cache: 'no_cache' })(
     (_parent: unknown, _args: unknown, ctx: PolicyContext, info: GraphQLResolveInfo) => {
       const { identity } = ctx;
@@ -119,6 +133,7 @@ export function policyShield(
   const rules: Record<string, Record<string, IRule>> = {};
   // Shield requires one rule object per name, so fields of the same access share one.
   const byAccess = new Map<FieldAccess, IRule>();
+  const byScopes = new Map<string, IRule>();
   for (const [field, access] of Object.entries(policy.fields)) {
     if (
       !CATEGORIES.includes(access as Category) &&
@@ -128,6 +143,18 @@ export function policyShield(
     }
     const [typeName, fieldName] = field.split('.');
     rules[typeName] ??= {};
+    const scopes = policy.internalFieldScopes?.[field];
+    if (scopes) {
+      if (access !== 'internal') {
+        throw new TypeError(`${field}: scopes are given for a field that is not internal`);
+      }
+      const key = `internal:${scopes.join('+')}`;
+      if (!byScopes.has(key)) {
+        byScopes.set(key, accessRule(access, policy, scopes));
+      }
+      rules[typeName][fieldName] = byScopes.get(key) as IRule;
+      continue;
+    }
     if (!byAccess.has(access)) {
       byAccess.set(access, accessRule(access, policy));
     }

@@ -60,3 +60,14 @@ export enum Sex {
 }
 
 registerEnumType(Sex, { name: 'Sex', description: 'Sex as recorded' });
+
+export enum ExtractStatusName {
+  PENDING = 'PENDING',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+}
+
+registerEnumType(ExtractStatusName, {
+  name: 'ExtractStatus',
+  description: 'PENDING until a governance user other than the requester decides',
+});

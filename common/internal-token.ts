@@ -14,13 +14,15 @@ const ISSUER_PREFIX = 'pictures-graph/';
  * - `caller`: a caller's operation, forwarded by the gateway;
  * - `matcher`: the cohort service asking a site's matcher fields;
  * - `grants`: the gateway asking the governance service for a project's grants;
- * - `audit`: the gateway appending to the audit log at the governance service.
+ * - `audit`: the gateway appending to the audit log at the governance service;
+ * - `extract`: the cohort service freezing an extract at the sites and registering it with
+ *   the governance service.
  */
-export type InternalScope = 'caller' | 'matcher' | 'grants' | 'audit';
+export type InternalScope = 'caller' | 'matcher' | 'grants' | 'audit' | 'extract';
 
 const SCOPES_BY_ISSUER: Record<InternalIssuer, readonly InternalScope[]> = {
   gateway: ['caller', 'grants', 'audit'],
-  cohort: ['matcher'],
+  cohort: ['matcher', 'extract'],
 };
 
 /** The identity a subgraph sees for a request, taken from a verified internal token. */

@@ -5,11 +5,16 @@ import type { DataSource } from 'typeorm';
 import type { DatabaseConfig, SubgraphName } from './config';
 import { type DatabaseOptions, migrate, openDatabase } from './db/data-source';
 import type { DisclosurePolicy } from './disclosure';
-import { type InternalIssuer, InternalTokenVerifier } from './internal-token';
+import {
+  type InternalIdentity,
+  type InternalIssuer,
+  type InternalScope,
+  InternalTokenVerifier,
+} from './internal-token';
 import { loadMasterSecret, loadPublicJwk } from './keys';
 import type { Logger } from './logger';
 import { Pseudonymiser } from './pseudonym';
-import { createSubgraphApp, type SubgraphContext } from './subgraph-server';
+import { bearerToken, createSubgraphApp, type SubgraphContext } from './subgraph-server';
 
 /** What every service is given by whoever starts it (its main, `npm start`, or a test). */
 export interface ServiceDeps {
@@ -44,6 +49,19 @@ export interface SubgraphSpec<TContext extends ServiceContext> extends DatabaseO
   trust: InternalIssuer[];
   /** Adds per-request state, such as DataLoaders, to the base context. */
   context?: (base: ServiceContext) => TContext;
+  /** Service scopes that may send large bodies (see createSubgraphApp). */
+  largeBodyScopes?: InternalScope[];
+  /** Extra HTTP routes beside /graphql (streamed downloads), with what they need. */
+  routes?: (app: express.Express, tools: RouteTools) => void;
+}
+
+/** What a service's extra routes are given: its database, pseudonyms and token check. */
+export interface RouteTools {
+  db: DataSource;
+  pseudonyms: Pseudonymiser;
+  logger: Logger;
+  /** The identity behind a request's internal token; UNAUTHENTICATED otherwise. */
+  verify: (req: express.Request) => Promise<InternalIdentity>;
 }
 
 /** Opens the database, applies migrations and builds the app of one subgraph service. */
@@ -63,15 +81,23 @@ export async function buildSubgraphService<TContext extends ServiceContext>(
       trusted[issuer] = await loadPublicJwk(deps.keysDir, issuer);
     }
     const pseudonyms = new Pseudonymiser(await loadMasterSecret(deps.keysDir));
+    const verifier = new InternalTokenVerifier(spec.name, trusted);
     const { app, stop } = await createSubgraphApp<TContext>({
       schema: spec.schema,
       policy: spec.policy,
-      verifier: new InternalTokenVerifier(spec.name, trusted),
+      verifier,
       logger,
+      largeBodyScopes: spec.largeBodyScopes,
       context: (base) => {
         const context: ServiceContext = { ...base, db, pseudonyms };
         return spec.context ? spec.context(context) : (context as TContext);
       },
+    });
+    spec.routes?.(app, {
+      db,
+      pseudonyms,
+      logger,
+      verify: (req) => verifier.verify(bearerToken(req)),
     });
     return {
       name: spec.name,

@@ -10,8 +10,8 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 
 import { type DisclosurePolicy, policyShield } from './disclosure';
-import { codedError, isErrorCode, newReference } from './errors';
-import type { InternalIdentity, InternalTokenVerifier } from './internal-token';
+import { codedError, errorBody, isErrorCode, newReference } from './errors';
+import type { InternalIdentity, InternalScope, InternalTokenVerifier } from './internal-token';
 import type { Logger } from './logger';
 
 /** Federation 2 directives the subgraphs use. */
@@ -53,6 +53,45 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   /** Adds per-request state (loaders are made per request) to the verified context. */
   context: (base: SubgraphContext) => TContext | Promise<TContext>;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** Service scopes whose requests may carry bodies up to 32 MB (key sets of large cohorts). */
+  largeBodyScopes?: InternalScope[];
+}
+
+/** Body limit of an ordinary request, and of one from a scope listed in `largeBodyScopes`. */
+const BODY_LIMIT = 1024 * 1024;
+const LARGE_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** The internal token of a request's Authorization header, if any. */
+export function bearerToken(req: express.Request): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * Parses JSON bodies up to 1 MB; a larger one is read only after its token proves a scope
+ * that may send one, so an unauthenticated caller cannot make the service parse megabytes.
+ */
+function bodyParser(verifier: InternalTokenVerifier, largeScopes: InternalScope[]) {
+  const small = express.json({ limit: BODY_LIMIT });
+  const large = express.json({ limit: LARGE_BODY_LIMIT });
+  return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (Number(req.headers['content-length'] ?? 0) <= BODY_LIMIT || largeScopes.length === 0) {
+      small(req, res, next);
+      return;
+    }
+    verifier.verify(bearerToken(req)).then(
+      (identity) => {
+        if (largeScopes.includes(identity.scope)) {
+          large(req, res, next);
+        } else {
+          res.status(413).json(errorBody('QUERY_TOO_COMPLEX', 'The request body is too large'));
+        }
+      },
+      () => {
+        res.status(401).json(errorBody('UNAUTHENTICATED', 'A valid internal token is required'));
+      },
+    );
+  };
 }
 
 /**
@@ -83,12 +122,10 @@ export async function createSubgraphApp<TContext extends SubgraphContext>(
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    bodyParser(options.verifier, options.largeBodyScopes ?? []),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const header = req.headers.authorization ?? '';
-        const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-        const identity = await options.verifier.verify(token);
+        const identity = await options.verifier.verify(bearerToken(req));
         return options.context({ identity, logger: logger.child({ rid: identity.requestId }) });
       },
     }),

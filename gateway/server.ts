@@ -14,6 +14,7 @@ import { auditFactsPlugin, AuditWriter } from './audit';
 import { mountConsole } from './console';
 import type { GatewayContext } from './context';
 import type { DevIssuer } from './dev-issuer';
+import { mountExtractDownloads } from './extract-download';
 import { formatGatewayError } from './format-error';
 import { GrantsClient, grantsPlugin } from './grants';
 import { graphqlHandler } from './graphql-handler';
@@ -143,6 +144,16 @@ export async function createGatewayApp(
     express.json({ limit: '100kb' }),
     graphqlHandler({ server, authenticator, rateLimiter, audit, logger }),
   );
+  mountExtractDownloads(app, {
+    authenticator,
+    rateLimiter,
+    grants,
+    signer,
+    subgraphUrls: options.subgraphUrls,
+    audit,
+    timeoutMs: options.subgraphTimeoutMs,
+    logger,
+  });
   mountConsole(app, { logger });
   mountLogExport(app, { graphqlUrl: loopbackGraphqlUrl, logger });
   app.use(notFound);

@@ -14,6 +14,8 @@ export const cohortPolicy: DisclosurePolicy = {
     'Query.cohortBreakdown': 'caller',
     'Query.cohort': 'analyst',
     'Mutation.saveCohort': 'analyst',
+    'Mutation.requestExtract': 'analyst',
+    'ExtractRequest.id': 'caller',
     'Subject.id': 'caller',
     'CohortCount.value': 'caller',
     'CohortCount.display': 'caller',

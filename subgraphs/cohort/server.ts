@@ -6,6 +6,7 @@ import { cohortMigrations } from '../../migrations/cohort';
 import { SavedCohortEntity } from './cohort.entity';
 import type { CohortContext } from './context';
 import { DisclosureControl, disclosureSettingsFromEnv } from './disclosure-control';
+import { ExtractClient } from './extract-client';
 import { cohortPolicy } from './disclosure-policy';
 import { QueryLedger } from './ledger';
 import { RequestBatch } from './request-batch';
@@ -19,6 +20,11 @@ export async function createCohortService(deps: ServiceDeps): Promise<ServiceHan
   ) as Record<Dataset, string>;
   const signer = new InternalTokenSigner('cohort', await loadSigningKey(deps.keysDir, 'cohort'));
   const sites = new SiteClient(urls, signer, deps.peerTimeoutMs);
+  const extracts = new ExtractClient(
+    { ...urls, governance: deps.peers.governance ?? subgraphUrl('governance') },
+    signer,
+    deps.peerTimeoutMs,
+  );
   // TODO(#5): read these from a table the governance service owns, not the environment.
   const settings = disclosureSettingsFromEnv();
   const disclosure = new DisclosureControl(
@@ -41,6 +47,7 @@ export async function createCohortService(deps: ServiceDeps): Promise<ServiceHan
         return {
           ...base,
           sites,
+          extracts,
           disclosure,
           ledger: shared,
           batch: new RequestBatch((questions) => shared.decide(base.identity, questions)),

@@ -3,9 +3,11 @@ import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
 /** EHR fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const ehrPolicy: DisclosurePolicy = {
   dataset: 'ehr',
+  internalFieldScopes: { 'Mutation.ehrFreezeExtract': ['extract'] },
   fields: {
     ...ENTITY_FIELDS,
     'Query.ehrMatch': 'internal',
+    'Mutation.ehrFreezeExtract': 'internal',
     'Subject.id': 'caller',
     'Subject.sex': 'core',
     'Subject.birthYear': 'core',

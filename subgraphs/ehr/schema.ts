@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { defineMatcherResolver } from '../../common/matcher';
 import { subjectReference } from '../../common/subject';
 import { buildFederatedSchema } from '../../common/subgraph-server';
+import { EhrExtractFreezeResolver } from './extract';
 import { ehrLeafQuery } from './matcher';
 import { Subject } from './subject.entity';
 import { EhrSubjectResolver } from './subject.resolver';
@@ -10,5 +11,9 @@ import { EhrSubjectResolver } from './subject.resolver';
 const Matcher = defineMatcherResolver('ehr', ehrLeafQuery);
 
 export function buildEhrSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema([Matcher, EhrSubjectResolver], subjectReference, [Subject]);
+  return buildFederatedSchema(
+    [Matcher, EhrExtractFreezeResolver, EhrSubjectResolver],
+    subjectReference,
+    [Subject],
+  );
 }

@@ -2,6 +2,7 @@ import { buildSubgraphService, type ServiceDeps, type ServiceHandle } from '../.
 import { ehrMigrations } from '../../migrations/ehr';
 import type { EhrContext } from './context';
 import { ehrPolicy } from './disclosure-policy';
+import { mountEhrTableRoutes } from './extract';
 import { DiagnosisEntity, LabResultEntity, PersonEntity, PrescriptionEntity } from './ehr.entity';
 import { createEhrLoaders } from './loaders';
 import { buildEhrSchema } from './schema';
@@ -15,6 +16,8 @@ export async function createEhrService(deps: ServiceDeps): Promise<ServiceHandle
       trust: ['gateway', 'cohort'],
       entities: [PersonEntity, DiagnosisEntity, PrescriptionEntity, LabResultEntity],
       migrations: ehrMigrations,
+      largeBodyScopes: ['extract'],
+      routes: mountEhrTableRoutes,
       context: (base) => ({ ...base, loaders: createEhrLoaders(base.db) }),
     },
     deps,

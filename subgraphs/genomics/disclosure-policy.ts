@@ -3,9 +3,11 @@ import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
 /** Genomics fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const genomicsPolicy: DisclosurePolicy = {
   dataset: 'genomics',
+  internalFieldScopes: { 'Mutation.genomicsFreezeExtract': ['extract'] },
   fields: {
     ...ENTITY_FIELDS,
     'Query.genomicsMatch': 'internal',
+    'Mutation.genomicsFreezeExtract': 'internal',
     'Subject.id': 'caller',
     'Subject.samples': 'core',
     'Subject.apoe': 'special',

@@ -2,6 +2,7 @@ import { buildSubgraphService, type ServiceDeps, type ServiceHandle } from '../.
 import { genomicsMigrations } from '../../migrations/genomics';
 import type { GenomicsContext } from './context';
 import { genomicsPolicy } from './disclosure-policy';
+import { mountGenomicsTableRoutes } from './extract';
 import {
   ApoeEntity,
   GenotypeEntity,
@@ -21,6 +22,8 @@ export async function createGenomicsService(deps: ServiceDeps): Promise<ServiceH
       trust: ['gateway', 'cohort'],
       entities: [SampleEntity, VariantEntity, GenotypeEntity, ApoeEntity, PolygenicScoreEntity],
       migrations: genomicsMigrations,
+      largeBodyScopes: ['extract'],
+      routes: mountGenomicsTableRoutes,
       context: (base) => ({ ...base, loaders: createGenomicsLoaders(base.db) }),
     },
     deps,

@@ -1,14 +1,10 @@
-import { type DisclosurePolicy, ENTITY_FIELDS, type FieldAccess } from '../../common/disclosure';
-
-/** The same access for several fields of one type. */
-function each(type: string, fields: string[], access: FieldAccess): Record<string, FieldAccess> {
-  return Object.fromEntries(fields.map((field) => [`${type}.${field}`, access]));
-}
+import { type DisclosurePolicy, each, ENTITY_FIELDS } from '../../common/disclosure';
 
 /** Governance holds no records; its fields are about callers and projects. */
 export const governancePolicy: DisclosurePolicy = {
   dataset: null,
   internalScopes: ['grants', 'audit'],
+  internalFieldScopes: { 'Mutation.registerExtract': ['extract'] },
   internalResultTypes: ['ProjectGrant'],
   fields: {
     ...ENTITY_FIELDS,
@@ -46,7 +42,8 @@ export const governancePolicy: DisclosurePolicy = {
       ],
       'governance',
     ),
-    'Mutation.requestExtract': 'analyst',
+    'Mutation.registerExtract': 'internal',
+    'Query.extractRequest': 'caller',
     'Query.extractRequests': 'caller',
     'Mutation.approveExtract': 'governance',
     'Mutation.rejectExtract': 'governance',
@@ -58,7 +55,13 @@ export const governancePolicy: DisclosurePolicy = {
         'id',
         'project',
         'cohortId',
+        'cohortName',
         'imaging',
+        'subjectCount',
+        'studyCount',
+        'seriesCount',
+        'instanceCount',
+        'tables',
         'requestedBy',
         'requestedAt',
         'status',

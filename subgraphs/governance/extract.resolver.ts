@@ -1,15 +1,8 @@
-import { randomUUID } from 'node:crypto';
-
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import { codedError } from '../../common/errors';
 import type { ServiceContext } from '../../common/service';
-import {
-  ExtractImagingInput,
-  ExtractRequest,
-  ExtractRequestConnection,
-  ExtractStatusName,
-} from './extract.type';
+import { ExtractRequest, ExtractRequestConnection, ExtractStatusName } from './extract.type';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_PAGE = 200;
@@ -18,7 +11,13 @@ interface ExtractRow {
   id: string;
   project: string;
   cohort_id: string;
+  cohort_name: string | null;
   imaging: unknown;
+  subject_count: number;
+  study_count: number;
+  series_count: number;
+  instance_count: number;
+  tables: string[];
   requested_by: string;
   requested_at: Date;
   status: ExtractStatusName;
@@ -32,7 +31,13 @@ function toRequest(row: ExtractRow): ExtractRequest {
     id: row.id,
     project: row.project,
     cohortId: row.cohort_id,
+    cohortName: row.cohort_name,
     imaging: row.imaging === null ? null : JSON.stringify(row.imaging),
+    subjectCount: row.subject_count,
+    studyCount: row.study_count,
+    seriesCount: row.series_count,
+    instanceCount: row.instance_count,
+    tables: row.tables,
     requestedBy: row.requested_by,
     requestedAt: new Date(row.requested_at).toISOString(),
     status: row.status,
@@ -41,6 +46,66 @@ function toRequest(row: ExtractRow): ExtractRequest {
     note: row.note,
   };
 }
+
+/** A request as the cohort service registers it. */
+interface Registration {
+  id: string;
+  project: string;
+  cohortId: string;
+  cohortName: string;
+  imaging: Record<string, unknown> | null;
+  requestedBy: string;
+  subjectCount: number;
+  studyCount: number;
+  seriesCount: number;
+  instanceCount: number;
+  tables: string[];
+}
+
+/** Checks the cohort service's registration; a malformed one is a bug there, not input. */
+function parseRegistration(text: string): Registration {
+  const value = JSON.parse(text) as Registration;
+  const counts = [value.subjectCount, value.studyCount, value.seriesCount, value.instanceCount];
+  if (
+    !UUID.test(value.id) ||
+    !UUID.test(value.cohortId) ||
+    typeof value.project !== 'string' ||
+    typeof value.cohortName !== 'string' ||
+    typeof value.requestedBy !== 'string' ||
+    !counts.every((count) => Number.isSafeInteger(count) && count >= 0) ||
+    !Array.isArray(value.tables) ||
+    !value.tables.every((table) => typeof table === 'string')
+  ) {
+    throw new TypeError('registerExtract: malformed registration');
+  }
+  return value;
+}
+
+/** The request if the caller may see it: governance any, an analyst its project's own. */
+export async function visibleRequest(
+  ctx: ServiceContext,
+  id: string,
+): Promise<ExtractRequest | null> {
+  const { identity } = ctx;
+  if (!UUID.test(id) || (identity.role !== 'governance' && !identity.project)) {
+    return null;
+  }
+  const [row] = await ctx.db.query<ExtractRow[]>('SELECT * FROM extract_request WHERE id = $1', [
+    id,
+  ]);
+  if (!row || (identity.role !== 'governance' && row.project !== identity.project)) {
+    return null;
+  }
+  return toRequest(row);
+}
+
+export const extractReference = {
+  ExtractRequest: {
+    __resolveReference(reference: { id: string }, ctx: ServiceContext) {
+      return visibleRequest(ctx, reference.id);
+    },
+  },
+};
 
 function checkNote(note: string | undefined): string | null {
   if (note !== undefined && note !== null && note.length > 2000) {
@@ -51,39 +116,45 @@ function checkNote(note: string | undefined): string | null {
 
 @Resolver(() => ExtractRequest)
 export class ExtractResolver {
-  @Mutation(() => ExtractRequest, {
-    description: 'Asks governance to approve extracting a saved cohort (needs RECORD on imaging)',
+  @Directive('@inaccessible')
+  @Mutation(() => ID, {
+    description: 'Internal: the cohort service registers a request it has frozen at the sites',
   })
-  async requestExtract(
-    @Arg('cohortId', () => ID) cohortId: string,
+  async registerExtract(
+    @Arg('request', () => String) text: string,
     @Ctx() ctx: ServiceContext,
-    @Arg('imaging', () => ExtractImagingInput, { nullable: true }) imaging?: ExtractImagingInput,
-  ): Promise<ExtractRequest> {
-    const { identity } = ctx;
-    const grant = identity.grants.find((candidate) => candidate.dataset === 'imaging');
-    if (identity.role !== 'analyst' || !identity.project || grant?.level !== 'RECORD') {
-      throw codedError('FORBIDDEN', 'Mutation.requestExtract needs a RECORD grant on imaging', {
-        field: 'Mutation.requestExtract',
-      });
-    }
-    if (!UUID.test(cohortId)) {
-      throw codedError('BAD_USER_INPUT', 'cohortId: not a saved cohort of this project', {
-        argument: 'cohortId',
-      });
-    }
-    // TODO(#7): ask the cohort service that the cohort is this project's before accepting.
-    const [row] = await ctx.db.query<ExtractRow[]>(
-      `INSERT INTO extract_request (id, project, cohort_id, imaging, requested_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+  ): Promise<string> {
+    const request = parseRegistration(text);
+    await ctx.db.query(
+      `INSERT INTO extract_request (id, project, cohort_id, cohort_name, imaging, requested_by,
+         subject_count, study_count, series_count, instance_count, tables)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
-        randomUUID(),
-        identity.project,
-        cohortId,
-        imaging ? JSON.stringify({ ...imaging }) : null,
-        identity.subject,
+        request.id,
+        request.project,
+        request.cohortId,
+        request.cohortName,
+        request.imaging === null ? null : JSON.stringify(request.imaging),
+        request.requestedBy,
+        request.subjectCount,
+        request.studyCount,
+        request.seriesCount,
+        request.instanceCount,
+        request.tables,
       ],
     );
-    return toRequest(row);
+    return request.id;
+  }
+
+  @Query(() => ExtractRequest, {
+    nullable: true,
+    description: 'One extract request: the project’s own for analysts, any for governance',
+  })
+  async extractRequest(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: ServiceContext,
+  ): Promise<ExtractRequest | null> {
+    return visibleRequest(ctx, id);
   }
 
   @Query(() => ExtractRequestConnection, {

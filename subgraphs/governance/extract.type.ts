@@ -1,41 +1,13 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
-import { Modality } from '../../common/graphql-enums';
+import { ExtractStatusName } from '../../common/graphql-enums';
 
-export enum ExtractStatusName {
-  PENDING = 'PENDING',
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-}
+export { ExtractStatusName };
 
-registerEnumType(ExtractStatusName, {
-  name: 'ExtractStatus',
-  description: 'PENDING until a governance user other than the requester decides',
-});
-
-/**
- * The imaging selection of an extract. Federation merges input types by name, so this
- * must stay field-for-field the cohort service's `ImagingCriterion`.
- */
-@InputType('ImagingCriterion', { description: 'Has imaging studies' })
-export class ExtractImagingInput {
-  @Field(() => Modality, { nullable: true })
-  modality?: Modality;
-
-  @Field(() => String, { nullable: true, description: 'DICOM body part, e.g. CHEST, HEAD' })
-  bodyPart?: string;
-
-  @Field(() => String, { nullable: true, description: 'Date as YYYY-MM-DD: studies on or after' })
-  from?: string;
-
-  @Field(() => String, { nullable: true, description: 'Date as YYYY-MM-DD: studies on or before' })
-  to?: string;
-
-  @Field(() => Int, { nullable: true, description: 'At least this many matching studies' })
-  minStudies?: number;
-}
-
-@ObjectType('ExtractRequest', { description: 'A request to extract a saved cohort’s data' })
+@Directive('@key(fields: "id")')
+@ObjectType('ExtractRequest', {
+  description: 'A request to extract a saved cohort’s data, frozen when it was made',
+})
 export class ExtractRequest {
   @Field(() => ID)
   id: string;
@@ -46,8 +18,28 @@ export class ExtractRequest {
   @Field(() => ID, { description: 'The saved cohort' })
   cohortId: string;
 
+  @Field(() => String, { nullable: true, description: 'The saved cohort’s name' })
+  cohortName: string | null;
+
   @Field(() => String, { nullable: true, description: 'Image selection as JSON' })
   imaging: string | null;
+
+  @Field(() => Int, { description: 'Subjects in the extract' })
+  subjectCount: number;
+
+  @Field(() => Int, { description: 'Imaging studies in the manifest' })
+  studyCount: number;
+
+  @Field(() => Int, { description: 'Imaging series in the manifest' })
+  seriesCount: number;
+
+  @Field(() => Int, { description: 'Image instances in the manifest' })
+  instanceCount: number;
+
+  @Field(() => [String], {
+    description: 'Linked tables frozen with it, as `dataset/name`, e.g. `ehr/diagnoses`',
+  })
+  tables: string[];
 
   @Field(() => String)
   requestedBy: string;

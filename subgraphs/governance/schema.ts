@@ -3,9 +3,12 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../../common/subgraph-server';
 import { AuditResolver } from './audit.resolver';
 import { CallerResolver } from './caller.resolver';
-import { ExtractResolver } from './extract.resolver';
+import { extractReference, ExtractResolver } from './extract.resolver';
 import { ProjectResolver } from './project.resolver';
 
 export function buildGovernanceSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema([CallerResolver, AuditResolver, ProjectResolver, ExtractResolver]);
+  return buildFederatedSchema(
+    [CallerResolver, AuditResolver, ProjectResolver, ExtractResolver],
+    extractReference,
+  );
 }

@@ -18,7 +18,7 @@ export async function createGovernanceService(deps: ServiceDeps): Promise<Servic
       name: 'governance',
       schema: await buildGovernanceSchema(),
       policy: governancePolicy,
-      trust: ['gateway'],
+      trust: ['gateway', 'cohort'],
       entities: [ProjectEntity, DatasetGrantEntity],
       migrations: governanceMigrations,
       context: (base) => ({ ...base, audit }),

@@ -1,11 +1,35 @@
-import { type DisclosurePolicy, ENTITY_FIELDS } from '../../common/disclosure';
+import { type DisclosurePolicy, each, ENTITY_FIELDS } from '../../common/disclosure';
 
 /** Imaging fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const imagingPolicy: DisclosurePolicy = {
   dataset: 'imaging',
+  internalFieldScopes: { 'Mutation.imagingFreezeExtract': ['extract'] },
   fields: {
     ...ENTITY_FIELDS,
     'Query.imagingMatch': 'internal',
+    'Mutation.imagingFreezeExtract': 'internal',
+    'ExtractRequest.id': 'caller',
+    'ExtractRequest.status': 'caller',
+    'ExtractRequest.manifest': 'core',
+    ...each('ExtractManifestConnection', ['edges', 'pageInfo', 'totalCount'], 'core'),
+    ...each('ExtractManifestEdge', ['cursor', 'node'], 'core'),
+    ...each('ExtractManifestPageInfo', ['hasNextPage', 'endCursor'], 'core'),
+    ...each(
+      'ExtractManifestItem',
+      [
+        'releaseId',
+        'studyUid',
+        'seriesUid',
+        'instanceUid',
+        'modality',
+        'bodyPart',
+        'studyDate',
+        'seriesNumber',
+        'instanceNumber',
+        'storageRef',
+      ],
+      'core',
+    ),
     'Subject.id': 'caller',
     'Subject.imagingStudies': 'core',
     'ImagingStudy.uid': 'core',

@@ -2,6 +2,7 @@ import { buildSubgraphService, type ServiceDeps, type ServiceHandle } from '../.
 import { imagingMigrations } from '../../migrations/imaging';
 import type { ImagingContext } from './context';
 import { imagingPolicy } from './disclosure-policy';
+import { mountManifestRoute } from './extract';
 import { InstanceEntity, SeriesEntity, StudyEntity } from './imaging.entity';
 import { createImagingLoaders } from './loaders';
 import { buildImagingSchema } from './schema';
@@ -15,6 +16,8 @@ export async function createImagingService(deps: ServiceDeps): Promise<ServiceHa
       trust: ['gateway', 'cohort'],
       entities: [StudyEntity, SeriesEntity, InstanceEntity],
       migrations: imagingMigrations,
+      largeBodyScopes: ['extract'],
+      routes: mountManifestRoute,
       context: (base) => ({ ...base, loaders: createImagingLoaders(base.db) }),
     },
     deps,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 import { projectRoot } from '../../common/paths';
+import { loadImagingFixture } from '../fixtures/sites';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 // Debian's Chromium, driven by playwright-core: nothing is ever downloaded.
@@ -32,7 +33,8 @@ const describeIfExtracts = HAS_EXTRACTS ? describe : describe.skip;
 const WHO = 'query Who { me { project } }';
 const REQUEST_EXTRACT = `mutation ($c: ID!) { requestExtract(cohortId: $c, imaging: { modality: CT }) {
   id } }`;
-const COHORT = '22222222-2222-4222-8222-222222222222';
+const SAVE_COHORT = `mutation { saveCohort(name: "chest CT", criteria: {
+  imaging: { modality: CT, bodyPart: "CHEST" } }) { id } }`;
 
 describeIfChromium(
   HAS_CHROMIUM
@@ -265,8 +267,11 @@ describeIfChromium(
         let second: string;
 
         beforeAll(async () => {
+          await loadImagingFixture(stack);
+          const saved = await stack.query<{ saveCohort: { id: string } }>(lung, SAVE_COHORT);
+          const cohort = saved.body.data!.saveCohort.id;
           const request = () =>
-            stack.query<{ requestExtract: { id: string } }>(lung, REQUEST_EXTRACT, { c: COHORT });
+            stack.query<{ requestExtract: { id: string } }>(lung, REQUEST_EXTRACT, { c: cohort });
           first = (await request()).body.data!.requestExtract.id;
           second = (await request()).body.data!.requestExtract.id;
           await page.click('#extracts-refresh');

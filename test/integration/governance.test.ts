@@ -1,3 +1,4 @@
+import { loadAllFixtures } from '../fixtures/sites';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const PROJECTS = `{ projects { id grants { dataset level maxCategory grantedBy reason revokedAt revokedBy revokeReason } } }`;
@@ -6,7 +7,8 @@ const REQUEST = `mutation ($c: ID!) { requestExtract(cohortId: $c, imaging: { mo
 const APPROVE =
   'mutation ($id: ID!, $note: String) { approveExtract(id: $id, note: $note) { id status decidedBy note } }';
 const REJECT = 'mutation ($id: ID!) { rejectExtract(id: $id) { id status } }';
-const COHORT = '11111111-1111-4111-8111-111111111111';
+const SAVE = `mutation { saveCohort(name: "lung", criteria: { all: [
+  { diagnosis: { codePrefix: "C34" } }, { imaging: { modality: CT, bodyPart: "CHEST" } }] }) { id } }`;
 
 describe('governance of projects, grants and extracts', () => {
   let stack: TestStack;
@@ -15,11 +17,18 @@ describe('governance of projects, grants and extracts', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
+    await loadAllFixtures(stack);
     staff = await stack.issuer.mint({ role: 'governance', subject: 'staff-a' });
     analyst = await stack.token('analyst', 'demo-lung');
   });
 
   afterAll(() => stack.stop());
+
+  /** A saved cohort of the token's project, to request extracts of. */
+  async function savedCohort(token: string): Promise<string> {
+    const saved = await stack.query<{ saveCohort: { id: string } }>(token, SAVE);
+    return saved.body.data!.saveCohort.id;
+  }
 
   it('should create a project, grant, narrow and revoke, recording who and why', async () => {
     const created = await stack.query(
@@ -93,7 +102,7 @@ describe('governance of projects, grants and extracts', () => {
   it('should approve an extract only once, never by its requester', async () => {
     const requested = await stack.query<{
       requestExtract: { id: string; status: string; project: string };
-    }>(analyst, REQUEST, { c: COHORT });
+    }>(analyst, REQUEST, { c: await savedCohort(analyst) });
     expect(requested.body.data?.requestExtract).toMatchObject({
       status: 'PENDING',
       project: 'demo-lung',
@@ -116,7 +125,7 @@ describe('governance of projects, grants and extracts', () => {
     });
 
     const second = await stack.query<{ requestExtract: { id: string } }>(analyst, REQUEST, {
-      c: COHORT,
+      c: await savedCohort(analyst),
     });
     const rejectedId = second.body.data!.requestExtract.id;
     expect((await stack.query(staff, REJECT, { id: rejectedId })).body.errors).toBeUndefined();
@@ -126,7 +135,7 @@ describe('governance of projects, grants and extracts', () => {
 
   it('should show analysts only their own project’s requests', async () => {
     const other = await stack.token('analyst', 'demo-dementia');
-    await stack.query(other, REQUEST, { c: COHORT });
+    await stack.query(other, REQUEST, { c: await savedCohort(other) });
     const list = '{ extractRequests { totalCount edges { node { project } } } }';
     const mine = await stack.query<{
       extractRequests: { edges: Array<{ node: { project: string } }> };
@@ -142,7 +151,7 @@ describe('governance of projects, grants and extracts', () => {
       argument: 'cohortId',
     });
     const countsOnly = await stack.query(await stack.token('analyst', 'feasibility'), REQUEST, {
-      c: COHORT,
+      c: await savedCohort(analyst),
     });
     expect(countsOnly.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

@@ -216,18 +216,42 @@ describe('direct calls to subgraphs', () => {
       expect(match.body.data?.ehrMatch).toEqual([expect.any(String)]);
     });
 
-    it('should be refused at governance, which trusts only the gateway', async () => {
-      const authorization = `Bearer ${await matcher('governance')}`;
-      for (const query of [SERVICE, '{ me { role project } }']) {
-        const { status, body } = await postGraphQL(
+    const extract = (audience: SubgraphName) =>
+      fixture.cohort.sign(audience, { ...CALLER, scope: 'extract', subject: 'cohort' });
+    const APPEND = 'mutation($e:[String!]!){ appendAuditEntries(entries:$e) }';
+    const REGISTER = 'mutation($r:String!){ registerExtract(request:$r) }';
+
+    it('should reach nothing at governance but registering an extract, with that scope only', async () => {
+      for (const [token, query, variables] of [
+        [await matcher('governance'), SERVICE, {}],
+        [await matcher('governance'), '{ me { role project } }', {}],
+        [await matcher('governance'), REGISTER, { r: '{}' }],
+        [await extract('governance'), SERVICE, {}],
+        [await extract('governance'), '{ me { role project } }', {}],
+        [await extract('governance'), APPEND, { e: ['{}'] }],
+      ] as const) {
+        const { body } = await postGraphQL(
           fixture.stack.subgraphUrls.governance,
-          authorization,
+          `Bearer ${token}`,
           query,
+          variables,
         );
-        expect(status).toBe(401);
         expect(body.data ?? null).toBeNull();
-        expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
+    });
+
+    it('should not reach a site’s matcher or records with the extract scope', async () => {
+      const authorization = `Bearer ${await extract('ehr')}`;
+      const match = await postGraphQL(
+        fixture.stack.subgraphUrls.ehr,
+        authorization,
+        'query($l:[String!]!){ ehrMatch(leaves:$l) }',
+        { l: [JSON.stringify({ kind: 'everyone' })] },
+      );
+      expect(match.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const service = await postGraphQL(fixture.stack.subgraphUrls.ehr, authorization, SERVICE);
+      expect(service.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
     it.each(DATA_SITES)(

@@ -1,0 +1,235 @@
+import type express from 'express';
+import type { DataSource } from 'typeorm';
+
+import { type Grant, releases } from '../../common/access';
+import { parseLeaf } from '../../common/criteria';
+import {
+  CONTENT_TYPES,
+  downloadCaller,
+  downloadParams,
+  encodeExtractCursor,
+  type FreezeFigures,
+  type FreezeRequest,
+  isExtractId,
+  type Row,
+  sendError,
+  streamRows,
+} from '../../common/extract';
+import type { Pseudonymiser } from '../../common/pseudonym';
+import type { RouteTools, ServiceContext } from '../../common/service';
+import { Where } from '../../common/matcher';
+
+/** Columns of the manifest, in order (CSV header, NDJSON keys, GraphQL fields). */
+export const MANIFEST_COLUMNS = [
+  'cursor',
+  'releaseId',
+  'studyUid',
+  'seriesUid',
+  'instanceUid',
+  'modality',
+  'bodyPart',
+  'studyDate',
+  'seriesNumber',
+  'instanceNumber',
+  'storageRef',
+] as const;
+
+export type ManifestRow = Record<(typeof MANIFEST_COLUMNS)[number], string | number>;
+
+/** Rows the download reads from the database at a time. */
+const STREAM_PAGE = 5_000;
+
+/**
+ * Freezes the image list of an extract: every instance of the members' studies that pass
+ * the selection, numbered in the project's subject order, then by date, series and
+ * instance. One statement; the triggers of the migration refuse any later change.
+ */
+export async function freezeImagingExtract(
+  request: FreezeRequest,
+  ctx: ServiceContext,
+): Promise<FreezeFigures> {
+  const leaf = request.selection
+    ? parseLeaf('imaging', JSON.parse(request.selection) as Record<string, unknown>, 'imaging')
+    : { kind: 'imaging' as const };
+  if (leaf.kind !== 'imaging') {
+    throw new TypeError('selection: not an imaging criterion');
+  }
+  const where = new Where()
+    .add((p) => `st.modality = ${p}`, leaf.modality)
+    .add((p) => `st.body_part = ${p}`, leaf.bodyPart)
+    .add((p) => `st.study_date >= ${p}::date`, leaf.from)
+    .add((p) => `st.study_date <= ${p}::date`, leaf.to);
+  const conditions = where.params.length > 0 ? where.toString().replace(/^WHERE/, 'AND') : '';
+  const offset = where.params.length;
+  // The conditions' placeholders are $1.., so the statement's own come after them.
+  const [figures] = await ctx.db.query<FreezeFigures[]>(
+    `WITH member AS (
+       SELECT k, ord FROM unnest($${offset + 3}::bigint[]) WITH ORDINALITY AS t (k, ord)
+     ),
+     picked AS (
+       SELECT st.linkage_key, st.id AS study_id, se.id AS series_id, i.id AS instance_id,
+              row_number() OVER (ORDER BY m.ord, st.study_date, st.id, se.series_number, se.id,
+                                          i.instance_number, i.id) AS seq
+       FROM member m
+       JOIN study st ON st.linkage_key = m.k ${conditions}
+       JOIN series se ON se.study_id = st.id
+       JOIN instance i ON i.series_id = se.id
+     ),
+     items AS (
+       INSERT INTO extract_item (extract_id, seq, instance_id)
+       SELECT $${offset + 1}, seq, instance_id FROM picked
+     )
+     INSERT INTO extract (id, project, subjects, studies, series, instances)
+     SELECT $${offset + 1}, $${offset + 2}, count(DISTINCT linkage_key), count(DISTINCT study_id),
+            count(DISTINCT series_id), count(*)
+     FROM picked
+     RETURNING subjects, studies, series, instances`,
+    [...where.params, request.extractId, request.project, request.members],
+  );
+  return figures;
+}
+
+interface FrozenExtract {
+  id: string;
+  instances: number;
+}
+
+/** The frozen extract of this id and project, or null. */
+export async function frozenExtract(
+  db: DataSource,
+  id: string,
+  project: string,
+): Promise<FrozenExtract | null> {
+  if (!isExtractId(id)) {
+    return null;
+  }
+  const [row] = await db.query<FrozenExtract[]>(
+    'SELECT id, instances FROM extract WHERE id = $1 AND project = $2',
+    [id, project],
+  );
+  return row ?? null;
+}
+
+interface ItemRow {
+  seq: number;
+  linkage_key: string;
+  study_id: string;
+  series_id: string;
+  instance_id: string;
+  modality: string;
+  body_part: string;
+  study_date: string;
+  series_number: number;
+  instance_number: number;
+}
+
+/**
+ * Rows `after` < seq ≤ `after + limit` of a frozen manifest, as the project sees them:
+ * release IDs and remapped UIDs of its own, dates at the granted precision, and a storage
+ * reference that names the extract's item (the site's pipeline resolves it; the archive path
+ * would carry internal ids that two projects share).
+ */
+export async function manifestPage(
+  db: DataSource,
+  pseudonyms: Pseudonymiser,
+  extract: FrozenExtract,
+  project: string,
+  grant: Grant | undefined,
+  after: number,
+  limit: number,
+): Promise<ManifestRow[]> {
+  const rows = await db.query<ItemRow[]>(
+    `SELECT x.seq, st.linkage_key, st.id AS study_id, se.id AS series_id, i.id AS instance_id,
+            st.modality, st.body_part, to_char(st.study_date, 'YYYY-MM-DD') AS study_date,
+            se.series_number, i.instance_number
+     FROM extract_item x
+     JOIN instance i ON i.id = x.instance_id
+     JOIN series se ON se.id = i.series_id
+     JOIN study st ON st.id = se.study_id
+     WHERE x.extract_id = $1 AND x.seq > $2
+     ORDER BY x.seq
+     LIMIT $3`,
+    [extract.id, after, limit],
+  );
+  const exactDates = releases(grant, 'supplemental');
+  const releaseIds = pseudonyms.releaseIds(
+    project,
+    rows.map((row) => Number(row.linkage_key)),
+  );
+  const studies = pseudonyms.uids(
+    project,
+    'study',
+    rows.map((row) => Number(row.study_id)),
+  );
+  const series = pseudonyms.uids(
+    project,
+    'series',
+    rows.map((row) => Number(row.series_id)),
+  );
+  const instances = pseudonyms.uids(
+    project,
+    'instance',
+    rows.map((row) => Number(row.instance_id)),
+  );
+  return rows.map((row, i) => ({
+    cursor: encodeExtractCursor(extract.id, row.seq),
+    releaseId: releaseIds[i],
+    studyUid: studies[i],
+    seriesUid: series[i],
+    instanceUid: instances[i],
+    modality: row.modality,
+    bodyPart: row.body_part,
+    studyDate: exactDates ? row.study_date : row.study_date.slice(0, 4),
+    seriesNumber: row.series_number,
+    instanceNumber: row.instance_number,
+    storageRef: `extract/${extract.id}/${row.seq}`,
+  }));
+}
+
+/**
+ * GET /internal/extracts/:id/manifest?format=ndjson|csv&after=N: the frozen manifest,
+ * streamed. The gateway has checked approval and written the audit entry; this route checks
+ * the caller's project and grant again, and reads one page at a time.
+ */
+export function mountManifestRoute(app: express.Express, tools: RouteTools): void {
+  app.get('/internal/extracts/:id/manifest', async (req, res) => {
+    const identity = await downloadCaller(req, res, tools);
+    if (!identity) {
+      return;
+    }
+    const grant = identity.grants.find((candidate) => candidate.dataset === 'imaging');
+    if (!releases(grant, 'core')) {
+      sendError(res, 403, 'FORBIDDEN', 'The manifest needs a RECORD grant on imaging');
+      return;
+    }
+    const params = downloadParams(req);
+    if (!params) {
+      sendError(res, 400, 'BAD_USER_INPUT', 'format: ndjson or csv; after: a position');
+      return;
+    }
+    const project = identity.project as string;
+    const extract = await frozenExtract(tools.db, req.params.id, project);
+    if (!extract) {
+      sendError(res, 400, 'BAD_USER_INPUT', 'id: no extract of this project');
+      return;
+    }
+    const after = Math.min(params.after, extract.instances);
+    res.status(200);
+    res.setHeader('content-type', CONTENT_TYPES[params.format]);
+    res.setHeader('x-total-rows', String(extract.instances - after));
+    async function* pages(): AsyncIterable<Row[]> {
+      for (let from = after; from < extract!.instances; from += STREAM_PAGE) {
+        yield await manifestPage(
+          tools.db,
+          tools.pseudonyms,
+          extract!,
+          project,
+          grant,
+          from,
+          STREAM_PAGE,
+        );
+      }
+    }
+    await streamRows(res, params.format, [...MANIFEST_COLUMNS], pages(), tools.logger);
+  });
+}
