@@ -269,7 +269,9 @@ export async function streamManifest(
       if (!retryable || failures > retries) {
         throw error;
       }
-      const reason = error instanceof Error ? error.message : String(error);
+      // fetch reports a connection cut mid-body as a bare TypeError ("terminated").
+      const reason =
+        error instanceof BrokenStream ? error.message : `the connection broke (${String(error)})`;
       process.stderr.write(`manifest: ${reason}; resuming after row ${rows}\n`);
       await sleep(Math.min(500 * 2 ** (failures - 1), 10_000));
     }

@@ -53,7 +53,7 @@ def run(path):
         print(f'\n=== cell {number} ===', flush=True)
         magic = magic_line(source)
         if magic:
-            print(f'FAILED in cell {number}: IPython-only line, not Python: {magic}', file=sys.stderr)
+            print(f'FAILED in cell {number}: not Python but IPython: {magic}', file=sys.stderr)
             return 1
         # Registered so that a traceback shows the cell's own lines.
         filename = f'<{path.name} cell {number}>'
