@@ -9,6 +9,7 @@ import {
 
 import { isRole, type Role } from '../common/access';
 import { requestError } from '../common/errors';
+import { embedClaims } from './embed/token';
 
 /** A caller as the gateway knows it after verifying its token. */
 export interface Caller {
@@ -17,6 +18,8 @@ export interface Caller {
   project: string | null;
   /** Origins an embed token may be used from (empty for other roles). */
   origins: string[];
+  /** The app an embed token was issued to (null for other roles). */
+  app: string | null;
 }
 
 export interface AuthOptions {
@@ -77,10 +80,10 @@ export class CallerAuthenticator {
     if (role !== 'governance' && project === null) {
       throw unauthenticated(`A ${role} token needs a \`project\` claim`);
     }
-    const origins = Array.isArray(payload.origins)
-      ? payload.origins.filter((origin): origin is string => typeof origin === 'string')
-      : [];
-    return { subject: payload.sub ?? '', role, project, origins };
+    if (role === 'embed') {
+      return { subject: payload.sub ?? '', role, project, ...embedClaims(payload) };
+    }
+    return { subject: payload.sub ?? '', role, project, origins: [], app: null };
   }
 }
 

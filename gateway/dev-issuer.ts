@@ -11,6 +11,8 @@ export interface MintOptions {
   /** Lifetime, e.g. `10m`, `1h` (default `1h`). */
   ttl?: string;
   origins?: string[];
+  /** The app an embed token is issued to (the `app` claim; the gateway falls back to `sub`). */
+  app?: string;
 }
 
 /**
@@ -35,6 +37,9 @@ export class DevIssuer {
     }
     if (options.origins?.length) {
       claims.origins = options.origins;
+    }
+    if (options.app) {
+      claims.app = options.app;
     }
     return new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.key.kid, typ: 'JWT' })

@@ -1,5 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, OperationTypeNode, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 import type { Role } from '../common/access';
 import { requestError } from '../common/errors';
@@ -41,31 +47,43 @@ function rootFields(set: SelectionSetNode, fragments: Map<string, SelectionSetNo
   });
 }
 
+/**
+ * The first root field of `operation` that `role` may not use, as a FORBIDDEN error naming
+ * it; null when the role may use them all.
+ */
+export function roleRefusal(
+  role: Role,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+) {
+  const allowed = ROOT_FIELDS_BY_ROLE[role];
+  if (!allowed) {
+    return null;
+  }
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition.selectionSet);
+    }
+  }
+  const type = operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
+  const refused = rootFields(operation.selectionSet, fragments).find((name) => !allowed.has(name));
+  if (!refused) {
+    return null;
+  }
+  return requestError('FORBIDDEN', `${type}.${refused} is not available to the ${role} role`, {
+    field: `${type}.${refused}`,
+  });
+}
+
 /** Refuses, with FORBIDDEN naming the field, a root field the caller's role may not use. */
 export const roleGatePlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, document, contextValue }) {
-        const allowed = ROOT_FIELDS_BY_ROLE[contextValue.caller.role];
-        if (!allowed || !operation) {
-          return;
-        }
-        const fragments = new Map<string, SelectionSetNode>();
-        for (const definition of document.definitions) {
-          if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-            fragments.set(definition.name.value, definition.selectionSet);
-          }
-        }
-        const type = operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Query';
-        const refused = rootFields(operation.selectionSet, fragments).find(
-          (name) => !allowed.has(name),
-        );
-        if (refused) {
-          throw requestError(
-            'FORBIDDEN',
-            `${type}.${refused} is not available to the ${contextValue.caller.role} role`,
-            { field: `${type}.${refused}` },
-          );
+        const refusal = operation && roleRefusal(contextValue.caller.role, document, operation);
+        if (refusal) {
+          throw refusal;
         }
       },
     };

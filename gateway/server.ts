@@ -14,10 +14,11 @@ import { auditFactsPlugin, AuditWriter } from './audit';
 import { mountConsole } from './console';
 import type { GatewayContext } from './context';
 import type { DevIssuer } from './dev-issuer';
+import { createEmbedGate, mountEmbedComponent, preflight } from './embed';
 import { mountExtractDownloads } from './extract-download';
 import { formatGatewayError } from './format-error';
 import { GrantsClient, grantsPlugin } from './grants';
-import { graphqlHandler } from './graphql-handler';
+import { graphqlHandler, graphqlRunner } from './graphql-handler';
 import { DEFAULT_LIMITS, type OperationLimits, operationLimitsPlugin } from './limits';
 import { loopbackGraphqlUrl, mountLogExport } from './log-export';
 import { type RateLimit, RateLimiter } from './rate-limit';
@@ -139,11 +140,18 @@ export async function createGatewayApp(
   );
   // Only the audit benchmark turns the log off, to measure what it costs; no setting does.
   const audit = options.withoutAuditForBenchmark ? { record: () => Promise.resolve() } : writer;
-  app.use(
-    '/graphql',
-    express.json({ limit: '100kb' }),
-    graphqlHandler({ server, authenticator, rateLimiter, audit, logger }),
-  );
+  const handlerDeps = { server, authenticator, rateLimiter, audit, logger };
+  const embed = createEmbedGate({
+    supergraphSdl: options.supergraphSdl,
+    authenticator,
+    grants,
+    run: graphqlRunner(handlerDeps),
+    audit,
+    logger,
+  });
+  app.options('/graphql', preflight);
+  app.use('/graphql', express.json({ limit: '100kb' }), embed, graphqlHandler(handlerDeps));
+  mountEmbedComponent(app, { logger });
   mountExtractDownloads(app, {
     authenticator,
     rateLimiter,

@@ -13,6 +13,7 @@ import {
   supergraphSchema,
   valuesAt,
 } from '../helpers/policy-fields';
+import { embedToken, postEmbed } from '../helpers/embed';
 import { demoGrants, insertProject, sleep } from '../helpers/projects';
 import { type GraphQLBody, startTestStack, type TestStack } from '../helpers/stack';
 
@@ -157,14 +158,23 @@ describe('access matrix through the gateway', () => {
       return cached;
     }
     if (!tokens.has(caller)) {
-      tokens.set(caller, stack.token(caller.role, caller.project));
+      tokens.set(
+        caller,
+        caller.role === 'embed'
+          ? embedToken(stack, { project: caller.project ?? undefined })
+          : stack.token(caller.role, caller.project),
+      );
     }
     const selection = selectionOf(TREES.get(dataset) ?? []);
     const query = `query ($id: ID!) { subject(id: $id) { id ${selection} } }`;
     // Governance has no project: the gateway refuses it before any ID is read.
     const id = pseudonyms.releaseId(caller.project ?? 'none', LINKAGE_KEY);
     const answer = (tokens.get(caller) as Promise<string>).then(
-      (token) => stack.query(token, query, { id }) as Promise<Answer>,
+      // An embedded app sends its requests from a web page: with an Origin.
+      (token) =>
+        (caller.role === 'embed'
+          ? postEmbed(stack, token, { query, variables: { id } })
+          : stack.query(token, query, { id })) as Promise<Answer>,
     );
     answers.set(key, answer);
     return answer;

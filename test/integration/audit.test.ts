@@ -2,6 +2,7 @@ import { loadMasterSecret, loadSigningKey } from '../../common/keys';
 import { Pseudonymiser } from '../../common/pseudonym';
 import { chainHash, checkpointHead, GENESIS } from '../../subgraphs/governance/audit-chain';
 import { loadAllFixtures } from '../fixtures/sites';
+import { embedToken, postEmbed } from '../helpers/embed';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const LOG = `query ($filter: QueryLogFilter, $first: Int, $after: String) {
@@ -148,7 +149,7 @@ describe('the audit log', () => {
       code: 'FORBIDDEN',
       field: 'Query.queryLog',
     });
-    const embed = await stack.query(await stack.token('embed', 'feasibility'), INTEGRITY);
+    const embed = await postEmbed(stack, await embedToken(stack), { query: INTEGRITY });
     expect(embed.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -1,4 +1,5 @@
 import { E11, HBA1C_HIGH, loadCountsFixture, type Person, sex } from '../fixtures/counts';
+import { embedToken, persisted, postEmbed } from '../helpers/embed';
 import { type GraphQLBody, startTestStack, type TestStack } from '../helpers/stack';
 
 type Count = { value: number | null; display: string; suppressed: boolean };
@@ -221,7 +222,13 @@ describe('breakdowns and complement attacks (issue 5)', () => {
   });
 
   it('should round an embedded app’s cells to 10', async () => {
-    const body = await breakdown(await newCaller('embed'), E11, ['MODALITY']);
+    // Embedded apps send the safelisted breakdown from an allowed origin (docs/embedding.md).
+    const token = await embedToken(stack, { subject: `breakdowns-${(callers += 1)}` });
+    const { body } = await postEmbed<{ cohortBreakdown: Breakdown }>(
+      stack,
+      token,
+      persisted('EmbedCohortBreakdown', { criteria: E11, by: ['MODALITY'] }),
+    );
     expect(body.errors).toBeUndefined();
     const shown = body.data!.cohortBreakdown.cells.filter((cell) => !cell.count.suppressed);
     expect(shown).toEqual([

@@ -1,4 +1,5 @@
 import { E11, HBA1C_HIGH, loadCountsFixture, sex } from '../fixtures/counts';
+import { embedCount, embedToken } from '../helpers/embed';
 import { type GraphQLBody, startTestStack, type TestStack } from '../helpers/stack';
 
 type Count = { value: number | null; display: string; suppressed: boolean };
@@ -151,13 +152,16 @@ describe('counts under the query ledger (issue 5)', () => {
     });
 
     it('should refuse an embed caller the same way', async () => {
-      const token = await newCaller('feasibility', 'embed');
-      expect((await count(token, E11)).data?.cohortCount).toEqual({
+      // Embedded apps send the safelisted count from an allowed origin (docs/embedding.md).
+      const token = await embedToken(stack, { subject: `counts-${(callers += 1)}` });
+      const embedded = (criteria: unknown) =>
+        embedCount<{ cohortCount: Count }>(stack, token, criteria).then(({ body }) => body);
+      expect((await embedded(E11)).data?.cohortCount).toMatchObject({
         value: 120,
         display: '120',
         suppressed: false,
       });
-      expectRefused(await count(token, { all: [E11, HBA1C_HIGH] }));
+      expectRefused(await embedded({ all: [E11, HBA1C_HIGH] }));
     });
   });
 
