@@ -27,6 +27,13 @@ export interface DisclosurePolicy {
   internalScopes?: Array<Exclude<InternalScope, 'caller'>>;
   /** Object types that internal fields return: the internal scope may read their fields. */
   internalResultTypes?: string[];
+  /**
+   * Types whose values are rows released whole by the single field that returns them (a
+   * page of a manifest): their fields are still listed in `fields`, but not checked again
+   * one by one. Every field that returns a row type must carry a data category (checked
+   * when the service starts).
+   */
+  rowTypes?: string[];
   /** `Type.field` → the only scopes that reach that `internal` field (instead of the above). */
   internalFieldScopes?: Record<string, Array<Exclude<InternalScope, 'caller'>>>;
 }

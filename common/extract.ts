@@ -133,8 +133,19 @@ export async function streamRows(
   pages: AsyncIterable<Row[]>,
   logger: RouteTools['logger'],
 ): Promise<void> {
+  // Waits for the client to drain what was written, or to go away.
   const write = (text: string) =>
-    res.write(text) ? Promise.resolve() : new Promise<void>((done) => res.once('drain', done));
+    res.write(text)
+      ? Promise.resolve()
+      : new Promise<void>((done) => {
+          const settle = () => {
+            res.off('drain', settle);
+            res.off('close', settle);
+            done();
+          };
+          res.on('drain', settle);
+          res.on('close', settle);
+        });
   try {
     if (format === 'csv') {
       await write(`${columns.join(',')}\r\n`);

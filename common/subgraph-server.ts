@@ -1,11 +1,20 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import express from 'express';
-import { type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
+import {
+  getNamedType,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  isObjectType,
+  parse,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 
@@ -103,6 +112,7 @@ export async function createSubgraphApp<TContext extends SubgraphContext>(
 ): Promise<{ app: express.Express; stop: () => Promise<void> }> {
   const { logger } = options;
   const schema = applyMiddleware(options.schema, policyShield(options.policy, logger));
+  unwrapRowTypes(schema, options.schema, options.policy);
   const server = new ApolloServer<TContext>({
     schema,
     introspection: false,
@@ -110,7 +120,12 @@ export async function createSubgraphApp<TContext extends SubgraphContext>(
     hideSchemaDetailsFromClientErrors: true,
     csrfPrevention: true,
     // Inline traces would hand the gateway per-field timings; nothing here reports them.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    // Cache hints are computed per resolved field and nothing here reads them.
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...(options.plugins ?? []),
+    ],
     formatError: (formatted) => maskSubgraphError(formatted, logger),
   });
   await server.start();
@@ -131,6 +146,45 @@ export async function createSubgraphApp<TContext extends SubgraphContext>(
     }),
   );
   return { app, stop: () => server.stop() };
+}
+
+/**
+ * Row types (a policy's `rowTypes`) are released whole by the one field that returns them,
+ * whose rule has already run: checking each of their fields again changes no answer but
+ * costs a promise per field, which dominates a page of thousands of rows. Their fields get
+ * back the resolvers they had before the shield; every other field keeps its rule.
+ */
+function unwrapRowTypes(
+  shielded: GraphQLSchema,
+  original: GraphQLSchema,
+  policy: DisclosurePolicy,
+) {
+  const rowTypes = new Set(policy.rowTypes ?? []);
+  for (const type of Object.values(original.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) {
+      continue;
+    }
+    for (const field of Object.values(type.getFields())) {
+      const returned = getNamedType(field.type).name;
+      const access = policy.fields[`${type.name}.${field.name}`];
+      if (rowTypes.has(returned) && !['core', 'supplemental', 'special'].includes(access)) {
+        throw new TypeError(
+          `${type.name}.${field.name} returns the row type ${returned} without a data category`,
+        );
+      }
+    }
+  }
+  for (const name of rowTypes) {
+    const before = original.getType(name);
+    const after = shielded.getType(name);
+    if (!isObjectType(before) || !isObjectType(after)) {
+      throw new TypeError(`rowTypes: ${name} is not an object type of this schema`);
+    }
+    const fields = before.getFields();
+    for (const [fieldName, field] of Object.entries(after.getFields())) {
+      field.resolve = fields[fieldName].resolve;
+    }
+  }
 }
 
 /** Keeps catalogue errors, masks the rest (no stack, SQL, host or value reaches a caller). */

@@ -4,6 +4,7 @@ import { type DisclosurePolicy, each, ENTITY_FIELDS } from '../../common/disclos
 export const imagingPolicy: DisclosurePolicy = {
   dataset: 'imaging',
   internalFieldScopes: { 'Mutation.imagingFreezeExtract': ['extract'] },
+  rowTypes: ['ExtractManifestEdge', 'ExtractManifestItem'],
   fields: {
     ...ENTITY_FIELDS,
     'Query.imagingMatch': 'internal',

@@ -138,6 +138,8 @@ export async function manifestPage(
   after: number,
   limit: number,
 ): Promise<ManifestRow[]> {
+  // Items are numbered 1..n without gaps, so a page is a range of the key, whatever the
+  // planner's statistics of a table that has just grown.
   const rows = await db.query<ItemRow[]>(
     `SELECT x.seq, st.linkage_key, st.id AS study_id, se.id AS series_id, i.id AS instance_id,
             st.modality, st.body_part, to_char(st.study_date, 'YYYY-MM-DD') AS study_date,
@@ -146,9 +148,8 @@ export async function manifestPage(
      JOIN instance i ON i.id = x.instance_id
      JOIN series se ON se.id = i.series_id
      JOIN study st ON st.id = se.study_id
-     WHERE x.extract_id = $1 AND x.seq > $2
-     ORDER BY x.seq
-     LIMIT $3`,
+     WHERE x.extract_id = $1 AND x.seq > $2 AND x.seq <= $2 + $3
+     ORDER BY x.seq`,
     [extract.id, after, limit],
   );
   const exactDates = releases(grant, 'supplemental');
@@ -217,17 +218,29 @@ export function mountManifestRoute(app: express.Express, tools: RouteTools): voi
     res.status(200);
     res.setHeader('content-type', CONTENT_TYPES[params.format]);
     res.setHeader('x-total-rows', String(extract.instances - after));
+    const total = extract.instances;
+    const page = (from: number) => {
+      const rows = manifestPage(
+        tools.db,
+        tools.pseudonyms,
+        extract,
+        project,
+        grant,
+        from,
+        STREAM_PAGE,
+      );
+      // A page read ahead for a client that has gone is dropped, not an unhandled failure.
+      rows.catch(() => undefined);
+      return rows;
+    };
+    // The next page is read while this one is written, so the database and the client work
+    // side by side; memory still holds two pages at most.
     async function* pages(): AsyncIterable<Row[]> {
-      for (let from = after; from < extract!.instances; from += STREAM_PAGE) {
-        yield await manifestPage(
-          tools.db,
-          tools.pseudonyms,
-          extract!,
-          project,
-          grant,
-          from,
-          STREAM_PAGE,
-        );
+      let next = after < total ? page(after) : null;
+      for (let from = after; next; from += STREAM_PAGE) {
+        const rows = await next;
+        next = from + STREAM_PAGE < total ? page(from + STREAM_PAGE) : null;
+        yield rows;
       }
     }
     await streamRows(res, params.format, [...MANIFEST_COLUMNS], pages(), tools.logger);
