@@ -25,8 +25,8 @@ const QUERIES = {
     extractRequests(status: $status, first: $first) {
       totalCount
       hasNextPage
-      edges { node { id project cohortId imaging requestedBy requestedAt status decidedBy
-        decidedAt note } }
+      edges { node { id project cohortId cohortName imaging subjectCount studyCount instanceCount
+        tables requestedBy requestedAt status decidedBy decidedAt note } }
     }
   }`,
   approve: `mutation ConsoleApprove($id: ID!, $note: String) {
@@ -487,12 +487,31 @@ function extractRow(request) {
     { 'data-extract': request.id },
     el('td', {}, time(request.requestedAt)),
     el('td', {}, request.project),
-    el('td', { class: 'mono' }, request.cohortId),
+    el(
+      'td',
+      {},
+      request.cohortName ?? '',
+      el('br'),
+      el('span', { class: 'mono' }, request.cohortId),
+    ),
     el('td', {}, request.requestedBy),
     el('td', { class: 'mono' }, request.imaging ?? 'all imaging'),
+    el('td', { class: 'contents' }, contentsOf(request)),
     el('td', {}, request.status),
     el('td', {}, decision),
   );
+}
+
+/** What was frozen when the request was made: exactly what approval releases. */
+function contentsOf(request) {
+  const figures =
+    `${number(request.subjectCount)} subjects, ${number(request.studyCount)} studies, ` +
+    `${number(request.instanceCount)} images`;
+  return request.tables.length > 0 ? `${figures}; tables: ${request.tables.join(', ')}` : figures;
+}
+
+function number(value) {
+  return Number(value).toLocaleString('en-GB');
 }
 
 async function decide(button) {
