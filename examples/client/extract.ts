@@ -336,9 +336,13 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const retries = Number(values.retries);
-  if (values.help || !Number.isInteger(retries) || retries < 0) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  if (!Number.isInteger(retries) || retries < 0) {
+    console.error(`--retries takes a whole number, got "${values.retries}"\n\n${USAGE}`);
+    return 2;
   }
 
   const baseUrl = (process.env.PICTURES_GRAPH_URL ?? 'http://localhost:4000').replace(/\/$/, '');
