@@ -13,6 +13,12 @@ import type { RouteTools, ServiceContext } from './service';
  * their part to the gateway, which checks approval, grants and audit first.
  */
 
+/**
+ * Longest wait for `requestExtract`, at the gateway and for each site's freeze: freezing
+ * hundreds of thousands of images takes seconds to minutes, far above a query's timeout.
+ */
+export const FREEZE_TIMEOUT_MS = 300_000;
+
 /** What the cohort service sends a site to freeze its part of an extract. */
 export interface FreezeRequest {
   extractId: string;

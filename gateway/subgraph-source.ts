@@ -3,8 +3,14 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 
 import type { SubgraphName } from '../common/config';
 import { codedError, codeOf } from '../common/errors';
+import { FREEZE_TIMEOUT_MS } from '../common/extract';
 import type { InternalTokenSigner } from '../common/internal-token';
 import type { GatewayContext } from './context';
+
+/** The cohort service's `requestExtract` freezes the extract before it answers. */
+function isExtractRequest(body: RequestInit['body']): boolean {
+  return typeof body === 'string' && /^\{"query":"mutation[^"]{0,200}\{requestExtract\(/.test(body);
+}
 
 /**
  * How the gateway calls one subgraph: the caller's token is never forwarded; a short-lived
@@ -22,7 +28,11 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.fetcher = ((input: string, init: RequestInit) =>
       fetch(input, {
         ...init,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(
+          subgraph === 'cohort' && isExtractRequest(init.body)
+            ? Math.max(timeoutMs, FREEZE_TIMEOUT_MS)
+            : timeoutMs,
+        ),
       })) as unknown as typeof this.fetcher;
   }
 

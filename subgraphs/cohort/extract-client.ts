@@ -1,6 +1,6 @@
 import type { Dataset } from '../../common/config';
 import { codedError } from '../../common/errors';
-import { freezeField, type FreezeFigures } from '../../common/extract';
+import { FREEZE_TIMEOUT_MS, freezeField, type FreezeFigures } from '../../common/extract';
 import type { InternalTokenSigner } from '../../common/internal-token';
 
 interface GraphqlAnswer {
@@ -52,8 +52,7 @@ export class ExtractClient {
       }`,
       { id: extractId, project, members, selection },
       requestId,
-      // Freezing a large cohort writes hundreds of thousands of rows.
-      Math.max(this.timeoutMs, 120_000),
+      Math.max(this.timeoutMs, FREEZE_TIMEOUT_MS),
     );
     const figures = answer[field];
     if (typeof figures !== 'string') {
