@@ -174,8 +174,8 @@ export async function run(args: string[]): Promise<void> {
         if (done) {
           break;
         }
-        for (const byte of value) {
-          lines += byte === 10 ? 1 : 0;
+        for (let at = value.indexOf(10); at !== -1; at = value.indexOf(10, at + 1)) {
+          lines += 1;
         }
       }
       await reader.cancel();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 
 import type express from 'express';
 import { GraphQLError } from 'graphql';
@@ -195,24 +195,26 @@ async function download(
 
     const upstream = await fromSite(deps, site, path, caller, grants, requestId);
     const rows = Number(
-      upstream.headers.get('x-total-rows') ?? upstream.headers.get('x-total-subjects') ?? 0,
+      upstream.headers['x-total-rows'] ?? upstream.headers['x-total-subjects'] ?? 0,
     );
     // Written before the first byte leaves: if the log cannot take it, nothing is released.
     await deps.audit.record(entry(200, [], rows));
     res.status(200);
     for (const name of ['content-type', 'x-total-rows', 'x-total-subjects']) {
-      const value = upstream.headers.get(name);
-      if (value !== null) {
+      const value = upstream.headers[name];
+      if (value !== undefined) {
         res.setHeader(name, value);
       }
     }
     const file = part.kind === 'manifest' ? `manifest.${part.format}` : `${part.name}.csv`;
     res.setHeader('content-disposition', `attachment; filename="extract-${id}-${file}"`);
     res.setHeader('cache-control', 'no-store');
-    const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
-    res.on('close', () => body.destroy());
-    body.on('error', () => res.destroy());
-    body.pipe(res);
+    res.on('close', () => upstream.destroy());
+    upstream.on('error', () => res.destroy());
+    // A site that breaks off mid-stream: the client sees the download end without its last
+    // chunk, and resumes from the last cursor it stored.
+    upstream.on('aborted', () => res.destroy());
+    upstream.pipe(res);
   } catch (error) {
     const { code, message, headers } = refusalOf(error, deps.logger);
     const status = ERROR_CATALOGUE[code].status;
@@ -317,7 +319,11 @@ async function extractRequest(
   return body.data.extractRequest;
 }
 
-/** Opens the site's stream; its coded refusals pass through, anything else is unavailability. */
+/**
+ * Opens the site's stream with Node's own HTTP client (a web stream in between costs a
+ * third of the throughput); its coded refusals pass through, anything else is
+ * unavailability. The timeout bounds each silence, not the whole download.
+ */
 async function fromSite(
   deps: ExtractDownloadDeps,
   site: SubgraphName,
@@ -325,7 +331,7 @@ async function fromSite(
   caller: Caller,
   grants: Grant[],
   requestId: string,
-): Promise<Response> {
+): Promise<IncomingMessage> {
   const token = await deps.signer.sign(site, {
     scope: 'caller',
     subject: caller.subject,
@@ -334,23 +340,32 @@ async function fromSite(
     grants,
     requestId,
   });
-  let response: Response;
+  const url = new URL(path, deps.subgraphUrls[site]);
+  let response: IncomingMessage;
   try {
-    response = await fetch(new URL(path, deps.subgraphUrls[site]), {
-      headers: { authorization: `Bearer ${token}` },
-      // Only the wait for the first byte is bounded: the stream itself may take minutes.
-      signal: AbortSignal.timeout(deps.timeoutMs),
+    response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const get = url.protocol === 'https:' ? https.get : http.get;
+      const request = get(url, { headers: { authorization: `Bearer ${token}` } }, resolve);
+      request.setTimeout(deps.timeoutMs, () => request.destroy(new Error('timed out')));
+      request.on('error', reject);
     });
   } catch {
     throw new Refusal('UPSTREAM_UNAVAILABLE', `The ${site} site did not answer`);
   }
-  if (response.ok && response.body) {
+  if (response.statusCode === 200) {
     return response;
   }
   let code: ErrorCode = 'UPSTREAM_UNAVAILABLE';
   let message = `The ${site} site did not answer`;
   try {
-    const body = (await response.json()) as {
+    let text = '';
+    for await (const chunk of response) {
+      text += String(chunk);
+      if (text.length > 10_000) {
+        throw new Error('too long');
+      }
+    }
+    const body = JSON.parse(text) as {
       errors?: Array<{ message?: string; extensions?: { code?: unknown } }>;
     };
     const first = body.errors?.[0];

@@ -157,16 +157,9 @@ export async function manifestPage(
     project,
     rows.map((row) => Number(row.linkage_key)),
   );
-  const studies = pseudonyms.uids(
-    project,
-    'study',
-    rows.map((row) => Number(row.study_id)),
-  );
-  const series = pseudonyms.uids(
-    project,
-    'series',
-    rows.map((row) => Number(row.series_id)),
-  );
+  // A page holds few studies and series and many instances: each is remapped once.
+  const studies = remapped(pseudonyms, project, 'study', rows, (row) => row.study_id);
+  const series = remapped(pseudonyms, project, 'series', rows, (row) => row.series_id);
   const instances = pseudonyms.uids(
     project,
     'instance',
@@ -175,8 +168,8 @@ export async function manifestPage(
   return rows.map((row, i) => ({
     cursor: encodeExtractCursor(extract.id, row.seq),
     releaseId: releaseIds[i],
-    studyUid: studies[i],
-    seriesUid: series[i],
+    studyUid: studies.get(row.study_id) as string,
+    seriesUid: series.get(row.series_id) as string,
     instanceUid: instances[i],
     modality: row.modality,
     bodyPart: row.body_part,
@@ -185,6 +178,19 @@ export async function manifestPage(
     instanceNumber: row.instance_number,
     storageRef: `extract/${extract.id}/${row.seq}`,
   }));
+}
+
+/** The remapped UID of each distinct id the rows name, by id. */
+function remapped(
+  pseudonyms: Pseudonymiser,
+  project: string,
+  kind: 'study' | 'series',
+  rows: ItemRow[],
+  idOf: (row: ItemRow) => string,
+): Map<string, string> {
+  const ids = [...new Set(rows.map(idOf))];
+  const uids = pseudonyms.uids(project, kind, ids.map(Number));
+  return new Map(ids.map((id, i) => [id, uids[i]]));
 }
 
 /**
