@@ -1,5 +1,5 @@
 import type { Leaf } from '../../common/criteria';
-import { distinctKeys as keys, type LeafQuery, Where } from '../../common/matcher';
+import { matchingKeys as keys, type LeafQuery, Where } from '../../common/matcher';
 
 /**
  * SQL for an EHR leaf. Each reads one covering index where it can (code, date, key), so

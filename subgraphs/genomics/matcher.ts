@@ -1,23 +1,23 @@
 import type { Leaf } from '../../common/criteria';
-import { distinctKeys, type LeafQuery, Where } from '../../common/matcher';
+import { type LeafQuery, matchingKeys, Where } from '../../common/matcher';
 
 /** SQL for a genomics leaf; each has an index led by its selecting columns. */
 export function genomicsLeafQuery(leaf: Leaf): LeafQuery {
   switch (leaf.kind) {
     case 'variant':
-      return distinctKeys(
+      return matchingKeys(
         'genotype',
         new Where()
           .add((p) => `rs_id = ${p}`, leaf.rsId)
           .add((p) => `alt_alleles >= ${p}`, leaf.minAltAlleles ?? 1),
       );
     case 'apoe':
-      return distinctKeys(
+      return matchingKeys(
         'apoe',
         new Where().add((p) => `e4_copies >= ${p}`, leaf.minE4Copies),
       );
     case 'polygenicScore':
-      return distinctKeys(
+      return matchingKeys(
         'polygenic_score',
         new Where()
           .add((p) => `trait = ${p}`, leaf.trait)

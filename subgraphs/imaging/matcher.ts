@@ -1,5 +1,5 @@
 import type { Leaf } from '../../common/criteria';
-import { type LeafQuery, Where } from '../../common/matcher';
+import { type LeafQuery, matchingKeys, Where } from '../../common/matcher';
 
 /** SQL for an imaging leaf: the `study_match` index covers modality, part, date and key. */
 export function imagingLeafQuery(leaf: Leaf): LeafQuery {
@@ -13,16 +13,13 @@ export function imagingLeafQuery(leaf: Leaf): LeafQuery {
     .add((p) => `study_date <= ${p}::date`, leaf.to);
   const minStudies = leaf.minStudies ?? 1;
   if (minStudies <= 1) {
-    return {
-      sql: `SELECT DISTINCT linkage_key AS k FROM study ${where.toString()} ORDER BY 1`,
-      params: where.params,
-    };
+    return matchingKeys('study', where);
   }
   where.params.push(minStudies);
   return {
     sql:
       `SELECT linkage_key AS k FROM study ${where.toString()} ` +
-      `GROUP BY linkage_key HAVING count(*) >= $${where.params.length} ORDER BY 1`,
+      `GROUP BY linkage_key HAVING count(*) >= $${where.params.length}`,
     params: where.params,
   };
 }
