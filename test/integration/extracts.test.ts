@@ -1,4 +1,5 @@
 import { FIXTURE, loadAllFixtures } from '../fixtures/sites';
+import { insertProject, revokeGrant, sleep } from '../helpers/projects';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 /** E11 with a brain MRI: keys 10–22 (thirteen people); their MR studies have 2 images each. */
@@ -49,8 +50,12 @@ describe('extracts: request, approval, manifest and linked tables', () => {
   let base: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ grantsTtlMs: 300 });
     await loadAllFixtures(stack);
+    await insertProject(stack, 'core-imaging', [
+      { dataset: 'imaging', level: 'RECORD', maxCategory: 'core', expiresAt: null },
+      { dataset: 'ehr', level: 'COUNT', maxCategory: 'core', expiresAt: null },
+    ]);
     dementia = await stack.issuer.mint({
       role: 'analyst',
       project: 'demo-dementia',
@@ -391,5 +396,34 @@ describe('extracts: request, approval, manifest and linked tables', () => {
         { operationName: 'extractDownload', caller: 'lou', rowsReturned: 0, outcome: 'REFUSED' },
       ]),
     );
+  });
+
+  it('should follow the live grant: years on a core grant, nothing once it is revoked', async () => {
+    const core = await stack.issuer.mint({
+      role: 'analyst',
+      project: 'core-imaging',
+      subject: 'cy',
+    });
+    const request = await approved(core, 'core grant');
+    expect(request.tables).toEqual([]);
+    const nodes = await wholeManifest(core, request.id, 100);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      expect(node.studyDate).toMatch(/^\d{4}$/);
+    }
+    const index = (await (await get(core, `/extracts/${request.id}`)).json()) as {
+      files: Array<{ name: string }>;
+    };
+    expect(index.files.map((file) => file.name)).toEqual(['manifest.ndjson', 'manifest.csv']);
+
+    await revokeGrant(stack, 'core-imaging', 'imaging');
+    await sleep(400);
+    const refused = await stack.query<ManifestPage>(core, MANIFEST, { id: request.id });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'ExtractRequest.manifest',
+    });
+    expect(JSON.stringify(refused.body)).not.toMatch(/2\.25\./);
+    expect((await get(core, `/extracts/${request.id}/manifest.ndjson`)).status).toBe(403);
   });
 });
