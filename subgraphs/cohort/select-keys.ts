@@ -11,7 +11,7 @@ import { evaluate, EVERYONE, needsUniverse } from './evaluate';
  */
 export async function selectKeys(
   criterion: Criterion,
-  ctx: CohortContext,
+  ctx: Pick<CohortContext, 'sites' | 'identity'>,
   extra: Leaf[] = [],
 ): Promise<{ keys: KeySet; sets: Map<string, KeySet> }> {
   const tree = canonicalise(criterion);
