@@ -36,9 +36,20 @@ export interface AuthOptions {
 const PROJECT_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const SYMMETRIC = /^HS/;
 
+/**
+ * A verified token is remembered for up to a minute (never past its expiry or maximum age),
+ * so that a page asking several counts with one token pays for one signature check: a
+ * key withdrawn from the issuer's JWKS stops tokens it signed within this time.
+ */
+const REMEMBER_MS = 60_000;
+const REMEMBERED_TOKENS = 10_000;
+const DURATION = /^(\d+)([smhd])$/;
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 /** Verifies caller JWTs: pinned algorithms, issuer, audience, expiry, key by `kid`. */
 export class CallerAuthenticator {
   private readonly getKey: JWTVerifyGetKey;
+  private readonly remembered = new Map<string, { caller: Caller; until: number }>();
 
   constructor(private readonly options: AuthOptions) {
     if (options.algorithms.length === 0 || options.algorithms.some((alg) => SYMMETRIC.test(alg))) {
@@ -56,9 +67,25 @@ export class CallerAuthenticator {
     if (!match) {
       throw unauthenticated('Send a caller token as `Authorization: Bearer <token>`');
     }
+    const now = Date.now();
+    const known = this.remembered.get(match[1]);
+    if (known && known.until > now) {
+      return known.caller;
+    }
+    const { caller, until } = await this.verify(match[1]);
+    this.remembered.delete(match[1]);
+    this.remembered.set(match[1], { caller, until: Math.min(until, now + REMEMBER_MS) });
+    if (this.remembered.size > REMEMBERED_TOKENS) {
+      this.remembered.delete(this.remembered.keys().next().value as string);
+    }
+    return caller;
+  }
+
+  /** Verifies a token; `until` is when it stops being acceptable (expiry or maximum age). */
+  private async verify(token: string): Promise<{ caller: Caller; until: number }> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(match[1], this.getKey, {
+      ({ payload } = await jwtVerify(token, this.getKey, {
         algorithms: this.options.algorithms,
         issuer: this.options.issuer,
         audience: this.options.audience,
@@ -80,10 +107,16 @@ export class CallerAuthenticator {
     if (role !== 'governance' && project === null) {
       throw unauthenticated(`A ${role} token needs a \`project\` claim`);
     }
-    if (role === 'embed') {
-      return { subject: payload.sub ?? '', role, project, ...embedClaims(payload) };
-    }
-    return { subject: payload.sub ?? '', role, project, origins: [], app: null };
+    const caller: Caller =
+      role === 'embed'
+        ? { subject: payload.sub ?? '', role, project, ...embedClaims(payload) }
+        : { subject: payload.sub ?? '', role, project, origins: [], app: null };
+    const age = DURATION.exec(this.options.maxTokenAge ?? '12h');
+    const oldest = age ? (payload.iat ?? 0) * 1000 + Number(age[1]) * UNIT_MS[age[2]] : 0;
+    return {
+      caller: Object.freeze(caller),
+      until: Math.min((payload.exp ?? 0) * 1000, oldest),
+    };
   }
 }
 
