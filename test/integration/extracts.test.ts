@@ -1,6 +1,7 @@
 import { FIXTURE, loadAllFixtures } from '../fixtures/sites';
 import { insertProject, revokeGrant, sleep } from '../helpers/projects';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { closedPort, startGatewayWith } from '../helpers/upstreams';
 
 /** E11 with a brain MRI: keys 10–22 (thirteen people); their MR studies have 2 images each. */
 const DIABETES_MRI = {
@@ -425,5 +426,31 @@ describe('extracts: request, approval, manifest and linked tables', () => {
     });
     expect(JSON.stringify(refused.body)).not.toMatch(/2\.25\./);
     expect((await get(core, `/extracts/${request.id}/manifest.ndjson`)).status).toBe(403);
+  });
+
+  it('should answer UPSTREAM_UNAVAILABLE, naming no host, when the site or governance is down', async () => {
+    const request = await approved(dementia, 'outage');
+    for (const down of ['imaging', 'governance'] as const) {
+      const port = await closedPort();
+      const gateway = await startGatewayWith(
+        stack,
+        { [down]: `http://127.0.0.1:${port}/graphql` },
+        500,
+      );
+      try {
+        const response = await fetch(
+          `${gateway.url.replace(/\/graphql$/, '')}/extracts/${request.id}/manifest.ndjson`,
+          { headers: { authorization: `Bearer ${dementia}` } },
+        );
+        expect(response.status).toBe(503);
+        const text = await response.text();
+        expect(JSON.parse(text)).toMatchObject({
+          errors: [{ extensions: { code: 'UPSTREAM_UNAVAILABLE' } }],
+        });
+        expect(text).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${port}`));
+      } finally {
+        await gateway.stop();
+      }
+    }
   });
 });
