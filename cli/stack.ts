@@ -85,9 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const subgraphUrls = {} as Record<SubgraphName, string>;
     // PGlite is single-threaded WASM: opening the databases one after another is as fast.
     // Sites and governance start before the cohort service, so it is handed their URLs.
-    const order = [...SUBGRAPHS].sort(
-      (a, b) => Number(a === 'cohort') - Number(b === 'cohort'),
-    );
+    const order = [...SUBGRAPHS].sort((a, b) => Number(a === 'cohort') - Number(b === 'cohort'));
     for (const name of order) {
       const service = await SERVICE_FACTORIES[name]({
         logger: options.logger,
