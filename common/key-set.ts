@@ -59,28 +59,28 @@ export function decodeKeySet(encoded: string): KeySet {
   return keys.slice(0, count);
 }
 
+/** What a matcher subtracts from each key so that any 32-bit key fits PostgreSQL's int4. */
+export const INT4_KEY_OFFSET = 0x80000000;
+
 /**
- * Keys from PostgreSQL `int8send` values laid end to end (8 bytes each, big-endian), as a
- * matcher's `string_agg` returns them: one value to parse instead of a row per key. They
- * may come in any order and repeat; they are sorted here, in the site's process, which
- * costs less than a DISTINCT and an ORDER BY in the database. A `TypeError` for a key
- * beyond 32 bits.
+ * Keys as a matcher's `string_agg(int4send(k - INT4_KEY_OFFSET))` returns them, end to end
+ * (4 bytes each, big-endian): one value to parse instead of a row per key. They may come in
+ * any order and repeat; they are sorted here, in the site's process, which costs less than
+ * a DISTINCT and an ORDER BY in the database.
  */
-export function keySetFromInt8Bytes(bytes: Uint8Array | null): KeySet {
+export function keySetFromInt4Bytes(bytes: Uint8Array | null): KeySet {
   if (!bytes || bytes.length === 0) {
     return EMPTY;
   }
-  if (bytes.length % 8 !== 0) {
-    throw new TypeError(`Expected 8 bytes a key, got ${bytes.length} bytes`);
+  if (bytes.length % 4 !== 0) {
+    throw new TypeError(`Expected 4 bytes a key, got ${bytes.length} bytes`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const keys = new Uint32Array(bytes.length / 8);
+  const keys = new Uint32Array(bytes.length / 4);
   let ordered = true;
   for (let i = 0; i < keys.length; i += 1) {
-    if (view.getUint32(i * 8) !== 0) {
-      throw new TypeError(`Keys must be 32-bit integers; key ${i} is wider`);
-    }
-    keys[i] = view.getUint32(i * 8 + 4);
+    // Adding the offset back is flipping the top bit.
+    keys[i] = (view.getUint32(i * 4) ^ INT4_KEY_OFFSET) >>> 0;
     ordered &&= i === 0 || keys[i] >= keys[i - 1];
   }
   // A typed array sorts numerically.

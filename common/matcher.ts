@@ -3,12 +3,12 @@ import { Arg, Ctx, Directive, Query, Resolver } from 'type-graphql';
 import type { Dataset } from './config';
 import { type Leaf, parseLeaf, SITE_OF } from './criteria';
 import { codedError } from './errors';
-import { encodeKeySet, keySetFromInt8Bytes } from './key-set';
+import { encodeKeySet, INT4_KEY_OFFSET, keySetFromInt4Bytes } from './key-set';
 import type { ServiceContext } from './service';
 
 /**
  * One parameterised SQL statement that selects matching linkage keys as `k`, in any order
- * and with repeats: the matcher sorts and deduplicates them (`keySetFromInt8Bytes`).
+ * and with repeats: the matcher sorts and deduplicates them (`keySetFromInt4Bytes`).
  */
 export interface LeafQuery {
   sql: string;
@@ -42,12 +42,15 @@ export function matchingKeys(table: string, where: Where): LeafQuery {
 }
 
 /**
- * The whole set as one `bytea` value. At a million subjects, parsing a row per key and a
- * DISTINCT with an ORDER BY in the database each cost as much as the index-only scan, or more.
+ * The whole set as one `bytea` value, 4 bytes a key. At a million subjects, parsing a row
+ * per key and a DISTINCT with an ORDER BY in the database each cost as much as the
+ * index-only scan, or more. A key outside 32 bits fails here, as a key set cannot hold it.
  */
 function aggregated(query: LeafQuery): LeafQuery {
   return {
-    sql: `SELECT string_agg(int8send(k::int8), ''::bytea) AS keys FROM (${query.sql}) AS matched`,
+    sql:
+      `SELECT string_agg(int4send((k::int8 - ${INT4_KEY_OFFSET})::int4), ''::bytea) AS keys ` +
+      `FROM (${query.sql}) AS matched`,
     params: query.params,
   };
 }
@@ -91,7 +94,7 @@ export function defineMatcherResolver(site: Dataset, queryFor: (leaf: Leaf) => L
         for (let i = next++; i < parsed.length; i = next++) {
           const { sql, params } = aggregated(queryFor(parsed[i]));
           const rows: Array<{ keys: Uint8Array | null }> = await ctx.db.query(sql, params);
-          answers[i] = encodeKeySet(keySetFromInt8Bytes(rows[0]?.keys ?? null));
+          answers[i] = encodeKeySet(keySetFromInt4Bytes(rows[0]?.keys ?? null));
         }
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL_LEAVES, parsed.length) }, worker));
