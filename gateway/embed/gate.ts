@@ -120,7 +120,11 @@ export function embedGate(deps: EmbedGateDeps): RequestHandler {
       at: new Date(),
       started: process.hrtime.bigint(),
       requestId: randomUUID(),
-      facts: operation ? factsOf(operation) : rawFacts(req.body),
+      // What was sent: the safelisted document only when no other text came with its hash.
+      facts:
+        operation && (body.query == null || body.query === operation.document)
+          ? factsOf(operation)
+          : rawFacts(req.body),
     };
     await answerEmbed(deps, pending, body, operation);
   };
@@ -169,7 +173,7 @@ async function answerEmbed(
     await refuse(deps, pending, notSafelisted(body.query));
     return;
   }
-  if (body.query !== undefined && body.query !== operation.document) {
+  if (body.query != null && body.query !== operation.document) {
     await refuse(deps, pending, forbidden('The query text sent does not match its hash'));
     return;
   }

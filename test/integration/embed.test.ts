@@ -62,6 +62,7 @@ describe('embedded counts (issue 8)', () => {
           errorCodes: string[];
           releasedCounts: string[];
           operationName: string | null;
+          document: string | null;
           coordinates: string[];
         },
     );
@@ -203,9 +204,10 @@ describe('embedded counts (issue 8)', () => {
       expect(await ledgerRows()).toBe(rows);
     });
 
-    it('should refuse a safelisted hash sent with another document', async () => {
+    it('should refuse a safelisted hash sent with another document, and log what was sent', async () => {
       const rows = await ledgerRows();
-      const { status, body } = await postEmbed(stack, await freshToken(), {
+      const subject = `embed-mismatch-${(subjects += 1)}`;
+      const { status, body } = await postEmbed(stack, await embedToken(stack, { subject }), {
         ...persisted('EmbedCohortCount', { criteria: E11 }),
         query:
           'query EmbedCohortCount($criteria: CohortCriterion!) { cohortCount(criteria: $criteria) { value } }',
@@ -213,6 +215,8 @@ describe('embedded counts (issue 8)', () => {
       expect(status).toBe(403);
       expect(body.errors?.[0]?.message).toMatch(/does not match its hash/);
       expect(await ledgerRows()).toBe(rows);
+      const [entry] = await auditEntries(subject);
+      expect(entry.document).toMatch(/cohortCount\(criteria: \$criteria\) \{\s*value\s*\}/);
     });
 
     it('should name a root field the embed role may never use', async () => {
