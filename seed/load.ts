@@ -70,11 +70,15 @@ export class PopulationNotEmptyError extends Error {
   }
 }
 
-/** Tables that `reset` empties, per site; `variant` holds the panel and goes with its calls. */
+/**
+ * Tables that `reset` empties, per site; `variant` holds the panel and goes with its calls.
+ * Frozen extracts name the population's rows, so they go too (TRUNCATE passes their
+ * triggers, which refuse row by row changes only).
+ */
 const RESET_TABLES: Record<Site, string[]> = {
-  ehr: ['person', 'diagnosis', 'prescription', 'lab_result'],
-  imaging: ['instance', 'series', 'study'],
-  genomics: ['genotype', 'polygenic_score', 'apoe', 'sample', 'variant'],
+  ehr: ['person', 'diagnosis', 'prescription', 'lab_result', 'extract_member'],
+  imaging: ['extract_item', 'extract', 'instance', 'series', 'study'],
+  genomics: ['genotype', 'polygenic_score', 'apoe', 'sample', 'variant', 'extract_member'],
 };
 
 const SITES = Object.keys(POPULATION_SCHEMA) as Site[];

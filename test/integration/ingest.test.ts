@@ -351,7 +351,7 @@ describe('DICOM ingest', () => {
   });
 
   it('should load files again after the imaging tables were emptied (seed --reset)', async () => {
-    await db.query('TRUNCATE instance, series, study');
+    await db.query('TRUNCATE extract_item, extract, instance, series, study');
     const again = await ingest(drop);
     expect(again).toMatchObject({ loaded: 6, duplicates: 1, skipped: 1 });
     expect(await tableCounts()).toMatchObject({ study: 4, series: 5, instance: 6 });
