@@ -4,10 +4,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { startStack } from '../cli/stack';
-import { type DatabaseConfig, type SubgraphName } from '../common/config';
-import { createLogger } from '../common/logger';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+
+import {
+  type DatabaseConfig,
+  type ServiceName,
+  type SubgraphName,
+  SUBGRAPHS,
+} from '../common/config';
+import { migrate, openDatabase } from '../common/db/data-source';
+import { ensureKeys } from '../common/keys';
+import { projectRoot } from '../common/paths';
+import { DevIssuer } from '../gateway/dev-issuer';
+import { MIGRATIONS } from '../migrations';
 import { seedPopulation } from '../seed/load';
+import { seedGovernanceDemo } from '../subgraphs/governance/demo';
+import { DatasetGrantEntity, ProjectEntity } from '../subgraphs/governance/project.entity';
 import { elapsedMs, report } from './stats';
 
 export const summary =
@@ -25,18 +42,13 @@ const MANIFEST = `query ($id: ID!, $after: String) { extractRequest(id: $id) {
   edges { cursor node { releaseId studyUid seriesUid instanceUid modality bodyPart studyDate
   seriesNumber instanceNumber storageRef } } } } }`;
 
-interface Memory {
-  rssMb: number;
-  heapMb: number;
-}
-
-/** Samples this process's memory every 50 ms until stopped; answers the peaks. */
-function memoryPeaks(): { stop: () => Memory } {
-  const peak = { rss: 0, heap: 0 };
+/** Peak resident memory of each watched process while a phase runs, sampled every 50 ms. */
+function memoryPeaks(pids: Record<string, number>): { stop: () => Record<string, number> } {
+  const peak: Record<string, number> = Object.fromEntries(Object.keys(pids).map((k) => [k, 0]));
   const sample = () => {
-    const usage = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, usage.rss);
-    peak.heap = Math.max(peak.heap, usage.heapUsed);
+    for (const [name, pid] of Object.entries(pids)) {
+      peak[name] = Math.max(peak[name], residentMb(pid));
+    }
   };
   sample();
   const timer = setInterval(sample, 50);
@@ -44,19 +56,96 @@ function memoryPeaks(): { stop: () => Memory } {
     stop: () => {
       clearInterval(timer);
       sample();
-      return { rssMb: peak.rss / 2 ** 20, heapMb: peak.heap / 2 ** 20 };
+      return peak;
     },
   };
 }
 
+/** A process's resident set (VmRSS), in MB. */
+function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** A free TCP port on the loopback interface. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 /**
- * `npm run bench -- extract [--subjects 100000] [--rows 300000]`: seeds a population, saves
- * the chest CT cohort for demo-lung, requests and approves its extract (timing the freeze),
- * then reads `--rows` manifest rows three ways: straight from the imaging database (the
- * baseline of what reading costs), streamed as NDJSON through the gateway, and paged through
- * GraphQL 5,000 at a time. Memory is sampled while each runs; the gateway and every subgraph
- * share this process, so a peak bounds each of them. Reading a tenth of the rows first shows
- * whether memory grows with the size of the download.
+ * Starts every service as its own process (`node dist/<service>/main.js`), as a deployment
+ * runs them, and waits until each answers /health.
+ */
+async function startProcesses(
+  env: NodeJS.ProcessEnv,
+  ports: Record<ServiceName, number>,
+): Promise<{ pids: Record<ServiceName, number>; stop: () => Promise<void> }> {
+  const children = new Map<ServiceName, ChildProcess>();
+  for (const name of [...SUBGRAPHS, 'gateway'] as ServiceName[]) {
+    const entry = name === 'gateway' ? 'gateway/main.js' : `subgraphs/${name}/main.js`;
+    const child = spawn(process.execPath, [path.join(projectRoot(), 'dist', entry)], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.set(name, child);
+  }
+  const stop = async () => {
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) {
+              done();
+              return;
+            }
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    for (const [name, port] of Object.entries(ports)) {
+      for (let waited = 0; ; waited += 200) {
+        if (children.get(name as ServiceName)?.exitCode !== null) {
+          throw new Error(`${name} exited while starting`);
+        }
+        const healthy = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (healthy) {
+          break;
+        }
+        if (waited > 120_000) {
+          throw new Error(`${name} did not start within 2 minutes`);
+        }
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const pids = Object.fromEntries(
+    [...children].map(([name, child]) => [name, child.pid as number]),
+  ) as Record<ServiceName, number>;
+  return { pids, stop };
+}
+
+/**
+ * `npm run bench -- extract [--subjects 100000] [--rows 300000]`: seeds a population, starts
+ * every service as its own process (as deployed), saves the chest CT cohort for demo-lung,
+ * requests and approves its extract (timing the freeze), then reads `--rows` manifest rows
+ * three ways: straight from the imaging database (the baseline of what reading costs),
+ * streamed as NDJSON through the gateway, and paged through GraphQL 5,000 at a time. The
+ * gateway's and the imaging subgraph's resident memory is sampled while each runs; reading
+ * half the rows first shows whether memory grows with the size of the download.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -72,37 +161,68 @@ export async function run(args: string[]): Promise<void> {
   const graphqlRows = Number(values['graphql-rows']);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pictures-graph-bench-extract-'));
   const prefix = `benche${randomBytes(3).toString('hex')}_`;
+  const keysDir = path.join(root, 'keys');
   const database = (service: SubgraphName): DatabaseConfig =>
     process.env.DATABASE_URL
       ? { kind: 'postgres', url: process.env.DATABASE_URL, schema: `${prefix}${service}` }
-      : { kind: 'pglite', dir: path.join(root, service) };
+      : { kind: 'pglite', dir: path.join(root, 'db', service) };
   console.log(
     `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; subjects: ${subjects}; rows: ${rows}`,
   );
 
-  const stack = await startStack({
-    logger: createLogger('bench', 'silent'),
-    ports: { gateway: 0, imaging: 0, genomics: 0, ehr: 0, cohort: 0, governance: 0 },
-    keysDir: path.join(root, 'keys'),
-    database,
-    rateLimit: { perSecond: 1e6, burst: 1e6 },
-  });
+  // Seeded before the services start: an embedded database has one owner at a time.
+  await ensureKeys(keysDir);
+  const seeding = process.hrtime.bigint();
+  const dbs = {} as Record<SubgraphName, DataSource>;
   try {
-    const seeding = process.hrtime.bigint();
+    for (const name of SUBGRAPHS) {
+      dbs[name] = await openDatabase(database(name), {
+        // The demo projects are written through the governance entities.
+        entities: name === 'governance' ? [ProjectEntity, DatasetGrantEntity] : [],
+        migrations: MIGRATIONS[name],
+      });
+      await migrate(dbs[name]);
+    }
+    await seedGovernanceDemo(dbs.governance);
     await seedPopulation({
       subjects,
-      databases: {
-        ehr: stack.services.ehr.db,
-        imaging: stack.services.imaging.db,
-        genomics: stack.services.genomics.db,
-      },
+      databases: { ehr: dbs.ehr, imaging: dbs.imaging, genomics: dbs.genomics },
     });
-    report(`seeded ${subjects} subjects`, elapsedMs(seeding) / 1000, 's');
+  } finally {
+    for (const db of Object.values(dbs)) {
+      await db.destroy();
+    }
+  }
+  report(`seeded ${subjects} subjects`, elapsedMs(seeding) / 1000, 's');
 
-    const analyst = await stack.issuer.mint({ role: 'analyst', project: 'demo-lung', ttl: '2h' });
-    const staff = await stack.issuer.mint({ role: 'governance', subject: 'bench-approver' });
+  const ports = {} as Record<ServiceName, number>;
+  for (const name of [...SUBGRAPHS, 'gateway'] as ServiceName[]) {
+    ports[name] = await freePort();
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: root,
+    KEYS_DIR: keysDir,
+    PORT: String(ports.gateway),
+    ...(process.env.DATABASE_URL ? { DATABASE_SCHEMA_PREFIX: prefix } : {}),
+    ...Object.fromEntries(
+      SUBGRAPHS.map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])]),
+    ),
+  };
+  const services = await startProcesses(env, ports);
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+  const watched = { gateway: services.pids.gateway, imaging: services.pids.imaging };
+  const imaging = process.env.DATABASE_URL
+    ? await openDatabase(database('imaging'), { entities: [], migrations: [] })
+    : null;
+  const issuer = await DevIssuer.load(keysDir);
+  try {
+    const analyst = await issuer.mint({ role: 'analyst', project: 'demo-lung', ttl: '2h' });
+    const staff = await issuer.mint({ role: 'governance', subject: 'bench-approver' });
     const graphql = async <T>(token: string, query: string, variables: unknown): Promise<T> => {
-      const response = await fetch(stack.gatewayUrl, {
+      const response = await fetch(gatewayUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
@@ -141,10 +261,10 @@ export async function run(args: string[]): Promise<void> {
     }
     const wanted = Math.min(rows, request.instanceCount);
 
-    // Baseline: the same rows read from the imaging database, in pages of 5,000.
-    const imaging = stack.services.imaging.db;
+    // Baseline: the same rows read from the imaging database, in pages of 5,000 (PGlite has
+    // one owner, the imaging process: there the baseline is left out).
     let started = process.hrtime.bigint();
-    for (let after = 0; after < wanted; after += 5000) {
+    for (let after = 0; imaging && after < wanted; after += 5000) {
       await imaging.query(
         `SELECT x.seq, st.linkage_key, st.id, se.id, i.id, st.modality, st.body_part,
                 st.study_date, se.series_number, i.instance_number
@@ -154,14 +274,16 @@ export async function run(args: string[]): Promise<void> {
         [request.id, after],
       );
     }
-    const sqlRate = wanted / (elapsedMs(started) / 1000);
-    report('database read (baseline)', sqlRate, 'rows/s');
+    const sqlRate = imaging ? wanted / (elapsedMs(started) / 1000) : Number.NaN;
+    if (imaging) {
+      report('database read (baseline)', sqlRate, 'rows/s');
+    }
 
     const stream = async (limit: number) => {
-      const memory = memoryPeaks();
+      const memory = memoryPeaks(watched);
       const begun = process.hrtime.bigint();
       const response = await fetch(
-        `${stack.gatewayUrl.replace(/\/graphql$/, '')}/extracts/${request.id}/manifest.ndjson`,
+        `${gatewayUrl.replace(/\/graphql$/, '')}/extracts/${request.id}/manifest.ndjson`,
         { headers: { authorization: `Bearer ${analyst}` } },
       );
       if (!response.ok || !response.body) {
@@ -182,22 +304,24 @@ export async function run(args: string[]): Promise<void> {
       const seconds = elapsedMs(begun) / 1000;
       return { rate: Math.min(lines, limit) / seconds, memory: memory.stop() };
     };
-    const small = await stream(Math.ceil(wanted / 10));
+    // Half first (which also warms the processes up), then all: memory that grew with the
+    // size of the download would nearly double.
+    const small = await stream(Math.ceil(wanted / 2));
     const full = await stream(wanted);
     report('NDJSON stream', full.rate, 'rows/s', { name: 'goal', value: NDJSON_GOAL });
-    report('NDJSON stream', full.rate, 'rows/s', { name: 'database read', value: sqlRate });
-    report('peak RSS, tenth of the rows', small.memory.rssMb, 'MB');
-    report('peak RSS, all rows', full.memory.rssMb, 'MB', {
-      name: 'tenth',
-      value: small.memory.rssMb,
-    });
-    report('peak heap, all rows', full.memory.heapMb, 'MB', {
-      name: 'tenth',
-      value: small.memory.heapMb,
-    });
+    if (imaging) {
+      report('NDJSON stream', full.rate, 'rows/s', { name: 'database read', value: sqlRate });
+    }
+    for (const name of Object.keys(watched)) {
+      report(`${name} peak RSS, half the rows`, small.memory[name], 'MB');
+      report(`${name} peak RSS, all rows`, full.memory[name], 'MB', {
+        name: 'half',
+        value: small.memory[name],
+      });
+    }
 
     const pagedTarget = Math.min(graphqlRows, wanted);
-    const memory = memoryPeaks();
+    const memory = memoryPeaks(watched);
     started = process.hrtime.bigint();
     let paged = 0;
     let after: string | null = null;
@@ -221,9 +345,30 @@ export async function run(args: string[]): Promise<void> {
       name: 'goal',
       value: GRAPHQL_GOAL,
     });
-    report('peak RSS while paging', memory.stop().rssMb, 'MB');
+    const pagingPeaks = memory.stop();
+    for (const name of Object.keys(watched)) {
+      report(`${name} peak RSS while paging`, pagingPeaks[name], 'MB');
+    }
   } finally {
-    await stack.stop();
+    await imaging?.destroy();
+    await services.stop();
     await fs.rm(root, { recursive: true, force: true });
+    await dropSchemas(prefix);
+  }
+}
+
+/** Drops the benchmark's schemas on PostgreSQL: a seeded population takes gigabytes. */
+async function dropSchemas(prefix: string): Promise<void> {
+  if (!process.env.DATABASE_URL) {
+    return;
+  }
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    for (const name of SUBGRAPHS) {
+      await client.query(`DROP SCHEMA IF EXISTS "${prefix}${name}" CASCADE`);
+    }
+  } finally {
+    await client.end();
   }
 }
