@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { type DatabaseConfig, type SubgraphName } from '../common/config';
 import { createLogger } from '../common/logger';
 import { startStack } from '../cli/stack';
 import { seedPopulation } from '../seed/load';
-import { elapsedMs, percentile, report } from './stats';
+import { benchDatabases, elapsedMs, percentile, report } from './stats';
 
 export const summary =
   'cohortCount latency (p50/p95) for the exemplar criteria, through the gateway';
@@ -52,11 +50,7 @@ export async function run(args: string[]): Promise<void> {
   const subjects = Number(values.subjects);
   const runs = Number(values.runs);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pictures-graph-bench-cohort-'));
-  const prefix = `benchc${randomBytes(3).toString('hex')}_`;
-  const database = (service: SubgraphName): DatabaseConfig =>
-    process.env.DATABASE_URL
-      ? { kind: 'postgres', url: process.env.DATABASE_URL, schema: `${prefix}${service}` }
-      : { kind: 'pglite', dir: path.join(root, service) };
+  const { database, drop } = benchDatabases(root, 'c');
   const logger = createLogger('bench', 'silent');
   console.log(
     `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; subjects: ${subjects}`,
@@ -115,5 +109,6 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await stack.stop();
     await fs.rm(root, { recursive: true, force: true });
+    await drop();
   }
 }

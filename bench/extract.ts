@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,15 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 
-import {
-  type DatabaseConfig,
-  type ServiceName,
-  type SubgraphName,
-  SUBGRAPHS,
-} from '../common/config';
+import { type ServiceName, type SubgraphName, SUBGRAPHS } from '../common/config';
 import { migrate, openDatabase } from '../common/db/data-source';
 import { ensureKeys } from '../common/keys';
 import { projectRoot } from '../common/paths';
@@ -25,7 +18,7 @@ import { MIGRATIONS } from '../migrations';
 import { seedPopulation } from '../seed/load';
 import { seedGovernanceDemo } from '../subgraphs/governance/demo';
 import { DatasetGrantEntity, ProjectEntity } from '../subgraphs/governance/project.entity';
-import { elapsedMs, report } from './stats';
+import { benchDatabases, elapsedMs, report } from './stats';
 
 export const summary =
   'extract manifest: NDJSON rows/s and GraphQL paging rows/s, with peak memory while streaming';
@@ -160,15 +153,9 @@ export async function run(args: string[]): Promise<void> {
   const rows = Number(values.rows);
   const graphqlRows = Number(values['graphql-rows']);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pictures-graph-bench-extract-'));
-  const prefix = `benche${randomBytes(3).toString('hex')}_`;
   const keysDir = path.join(root, 'keys');
-  const database = (service: SubgraphName): DatabaseConfig =>
-    process.env.DATABASE_URL
-      ? { kind: 'postgres', url: process.env.DATABASE_URL, schema: `${prefix}${service}` }
-      : { kind: 'pglite', dir: path.join(root, 'db', service) };
-  console.log(
-    `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; subjects: ${subjects}; rows: ${rows}`,
-  );
+  const { prefix, kind, database, drop } = benchDatabases(root, 'e');
+  console.log(`database: ${kind}; subjects: ${subjects}; rows: ${rows}`);
 
   // Seeded before the services start: an embedded database has one owner at a time.
   await ensureKeys(keysDir);
@@ -353,22 +340,6 @@ export async function run(args: string[]): Promise<void> {
     await imaging?.destroy();
     await services.stop();
     await fs.rm(root, { recursive: true, force: true });
-    await dropSchemas(prefix);
-  }
-}
-
-/** Drops the benchmark's schemas on PostgreSQL: a seeded population takes gigabytes. */
-async function dropSchemas(prefix: string): Promise<void> {
-  if (!process.env.DATABASE_URL) {
-    return;
-  }
-  const client = new Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    for (const name of SUBGRAPHS) {
-      await client.query(`DROP SCHEMA IF EXISTS "${prefix}${name}" CASCADE`);
-    }
-  } finally {
-    await client.end();
+    await drop();
   }
 }

@@ -41,7 +41,7 @@ export interface DisclosurePolicy {
 /** The same access for several fields of one type. */
 export function each(
   type: string,
-  fields: string[],
+  fields: readonly string[],
   access: FieldAccess,
 ): Record<string, FieldAccess> {
   return Object.fromEntries(fields.map((field) => [`${type}.${field}`, access]));

@@ -29,6 +29,22 @@ export interface FreezeRequest {
   selection: string | null;
 }
 
+/** What the cohort service registers with governance once the sites have frozen an extract. */
+export interface ExtractRegistration {
+  id: string;
+  project: string;
+  cohortId: string;
+  cohortName: string;
+  imaging: Record<string, unknown> | null;
+  requestedBy: string;
+  subjectCount: number;
+  studyCount: number;
+  seriesCount: number;
+  instanceCount: number;
+  /** Linked tables as `dataset/name`. */
+  tables: string[];
+}
+
 /** Figures of a frozen part: the imaging site's counts, or the others' subjects. */
 export type FreezeFigures = Record<string, number>;
 

@@ -285,6 +285,24 @@ function indexOf(request: ExtractRequestFacts, grants: Grant[]) {
   };
 }
 
+/** An internal token that carries the caller and the project's live grants to `audience`. */
+function callerToken(
+  deps: ExtractDownloadDeps,
+  audience: SubgraphName,
+  caller: Caller,
+  grants: Grant[],
+  requestId: string,
+): Promise<string> {
+  return deps.signer.sign(audience, {
+    scope: 'caller',
+    subject: caller.subject,
+    role: caller.role,
+    project: caller.project,
+    grants,
+    requestId,
+  });
+}
+
 /** Asks governance for the request, as the caller (so it answers only the caller's own). */
 async function extractRequest(
   deps: ExtractDownloadDeps,
@@ -293,14 +311,7 @@ async function extractRequest(
   id: string,
   requestId: string,
 ): Promise<ExtractRequestFacts | null> {
-  const token = await deps.signer.sign('governance', {
-    scope: 'caller',
-    subject: caller.subject,
-    role: caller.role,
-    project: caller.project,
-    grants,
-    requestId,
-  });
+  const token = await callerToken(deps, 'governance', caller, grants, requestId);
   let body: { data?: { extractRequest: ExtractRequestFacts | null } | null; errors?: unknown };
   try {
     const response = await fetch(deps.subgraphUrls.governance, {
@@ -332,14 +343,7 @@ async function fromSite(
   grants: Grant[],
   requestId: string,
 ): Promise<IncomingMessage> {
-  const token = await deps.signer.sign(site, {
-    scope: 'caller',
-    subject: caller.subject,
-    role: caller.role,
-    project: caller.project,
-    grants,
-    requestId,
-  });
+  const token = await callerToken(deps, site, caller, grants, requestId);
   const url = new URL(path, deps.subgraphUrls[site]);
   let response: IncomingMessage;
   try {

@@ -1,26 +1,16 @@
 import type { Dataset } from '../../common/config';
 import { codedError } from '../../common/errors';
-import { FREEZE_TIMEOUT_MS, freezeField, type FreezeFigures } from '../../common/extract';
+import {
+  type ExtractRegistration,
+  FREEZE_TIMEOUT_MS,
+  freezeField,
+  type FreezeFigures,
+} from '../../common/extract';
 import type { InternalTokenSigner } from '../../common/internal-token';
 
 interface GraphqlAnswer {
   data?: Record<string, unknown> | null;
   errors?: unknown[];
-}
-
-/** What the cohort service registers with governance once the sites have frozen an extract. */
-export interface ExtractRegistration {
-  id: string;
-  project: string;
-  cohortId: string;
-  cohortName: string;
-  imaging: Record<string, unknown> | null;
-  requestedBy: string;
-  subjectCount: number;
-  studyCount: number;
-  seriesCount: number;
-  instanceCount: number;
-  tables: string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 
 import { codedError } from '../../common/errors';
+import type { ExtractRegistration } from '../../common/extract';
 import type { ServiceContext } from '../../common/service';
 import { ExtractRequest, ExtractRequestConnection, ExtractStatusName } from './extract.type';
 
@@ -47,24 +48,9 @@ function toRequest(row: ExtractRow): ExtractRequest {
   };
 }
 
-/** A request as the cohort service registers it. */
-interface Registration {
-  id: string;
-  project: string;
-  cohortId: string;
-  cohortName: string;
-  imaging: Record<string, unknown> | null;
-  requestedBy: string;
-  subjectCount: number;
-  studyCount: number;
-  seriesCount: number;
-  instanceCount: number;
-  tables: string[];
-}
-
 /** Checks the cohort service's registration; a malformed one is a bug there, not input. */
-function parseRegistration(text: string): Registration {
-  const value = JSON.parse(text) as Registration;
+function parseRegistration(text: string): ExtractRegistration {
+  const value = JSON.parse(text) as ExtractRegistration;
   const counts = [value.subjectCount, value.studyCount, value.seriesCount, value.instanceCount];
   if (
     !UUID.test(value.id) ||

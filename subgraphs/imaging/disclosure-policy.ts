@@ -1,4 +1,5 @@
 import { type DisclosurePolicy, each, ENTITY_FIELDS } from '../../common/disclosure';
+import { MANIFEST_ITEM_FIELDS } from './extract';
 
 /** Imaging fields by disclosure category (DESIGN.md, "Disclosure rules"). */
 export const imagingPolicy: DisclosurePolicy = {
@@ -15,22 +16,7 @@ export const imagingPolicy: DisclosurePolicy = {
     ...each('ExtractManifestConnection', ['edges', 'pageInfo', 'totalCount'], 'core'),
     ...each('ExtractManifestEdge', ['cursor', 'node'], 'core'),
     ...each('ExtractManifestPageInfo', ['hasNextPage', 'endCursor'], 'core'),
-    ...each(
-      'ExtractManifestItem',
-      [
-        'releaseId',
-        'studyUid',
-        'seriesUid',
-        'instanceUid',
-        'modality',
-        'bodyPart',
-        'studyDate',
-        'seriesNumber',
-        'instanceNumber',
-        'storageRef',
-      ],
-      'core',
-    ),
+    ...each('ExtractManifestItem', MANIFEST_ITEM_FIELDS, 'core'),
     'Subject.id': 'caller',
     'Subject.imagingStudies': 'core',
     'ImagingStudy.uid': 'core',

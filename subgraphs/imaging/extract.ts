@@ -36,6 +36,9 @@ export const MANIFEST_COLUMNS = [
 
 export type ManifestRow = Record<(typeof MANIFEST_COLUMNS)[number], string | number>;
 
+/** The fields of a manifest item (GraphQL `ExtractManifestItem`): the columns but the cursor. */
+export const MANIFEST_ITEM_FIELDS = MANIFEST_COLUMNS.filter((column) => column !== 'cursor');
+
 /** Rows the download reads from the database at a time. */
 const STREAM_PAGE = 5_000;
 

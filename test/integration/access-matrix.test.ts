@@ -2,6 +2,7 @@ import type { Grant, ReleasableCategory, Role } from '../../common/access';
 import type { Dataset } from '../../common/config';
 import { loadMasterSecret } from '../../common/keys';
 import { Pseudonymiser } from '../../common/pseudonym';
+import { MANIFEST_ITEM_FIELDS } from '../../subgraphs/imaging/extract';
 import { loadAllFixtures } from '../fixtures/sites';
 import {
   type DataField,
@@ -75,18 +76,7 @@ const EXTRACT_MANIFEST_FIELDS = [
   ...['edges', 'pageInfo', 'totalCount'].map((field) => `ExtractManifestConnection.${field}`),
   ...['cursor', 'node'].map((field) => `ExtractManifestEdge.${field}`),
   ...['hasNextPage', 'endCursor'].map((field) => `ExtractManifestPageInfo.${field}`),
-  ...[
-    'releaseId',
-    'studyUid',
-    'seriesUid',
-    'instanceUid',
-    'modality',
-    'bodyPart',
-    'studyDate',
-    'seriesNumber',
-    'instanceNumber',
-    'storageRef',
-  ].map((field) => `ExtractManifestItem.${field}`),
+  ...MANIFEST_ITEM_FIELDS.map((field) => `ExtractManifestItem.${field}`),
 ];
 
 const SCHEMA = supergraphSchema();
