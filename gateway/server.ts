@@ -1,6 +1,9 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import express from 'express';
 
 import type { SubgraphName } from '../common/config';
@@ -112,6 +115,8 @@ export async function createGatewayApp(
     formatError: formatGatewayError(logger),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Nothing reads cache hints; computing them costs a hook per field of large answers.
+      ApolloServerPluginCacheControlDisabled(),
       auditFactsPlugin,
       operationLimitsPlugin<GatewayContext>(limits),
       roleGatePlugin,
