@@ -2,22 +2,19 @@
 import '../common/bootstrap';
 
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 
-import { type DatabaseConfig, type SubgraphName, SUBGRAPHS } from '../common/config';
 import { createLogger } from '../common/logger';
 import { startStack } from '../cli/stack';
 import { DevIssuer } from '../gateway/dev-issuer';
 import { SAFELIST_FILE } from '../gateway/embed/safelist';
 import { seedPopulation } from '../seed/load';
-import { report } from './stats';
+import { benchDatabases, report } from './stats';
 
 export const summary =
   'embedded counts under autocannon (50 connections): cache hits vs misses, req/s and p99';
@@ -177,19 +174,13 @@ function ready(child: ChildProcess): Promise<Ready> {
 /** The child: the federation on fresh databases, seeded, until the parent says stop. */
 async function serve(subjects: number): Promise<void> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pictures-graph-bench-embed-'));
-  const prefix = `benche${randomBytes(3).toString('hex')}_`;
-  const database = (service: SubgraphName): DatabaseConfig =>
-    process.env.DATABASE_URL
-      ? { kind: 'postgres', url: process.env.DATABASE_URL, schema: `${prefix}${service}` }
-      : { kind: 'pglite', dir: path.join(root, service) };
-  console.log(
-    `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; subjects: ${subjects}`,
-  );
+  const databases = benchDatabases(root, 'embed');
+  console.log(`database: ${databases.kind}; subjects: ${subjects}`);
   const stack = await startStack({
     logger: createLogger('bench', 'silent'),
     ports: { gateway: 0, imaging: 0, genomics: 0, ehr: 0, cohort: 0, governance: 0 },
     keysDir: path.join(root, 'keys'),
-    database,
+    database: databases.database,
     rateLimit: { perSecond: 1e9, burst: 1e9 },
   });
   await seedPopulation({
@@ -210,27 +201,11 @@ async function serve(subjects: number): Promise<void> {
   process.on('message', () => {
     void stack
       .stop()
-      .then(() => dropSchemas(prefix))
+      .then(() => databases.drop())
       .then(() => fs.rm(root, { recursive: true, force: true }))
       .finally(() => process.exit(0));
   });
   process.send?.({ gatewayUrl: stack.gatewayUrl, token, keysDir: stack.keysDir } satisfies Ready);
-}
-
-/** On PostgreSQL, the run's schemas go with it. */
-async function dropSchemas(prefix: string): Promise<void> {
-  if (!process.env.DATABASE_URL) {
-    return;
-  }
-  const client = new Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    for (const service of SUBGRAPHS) {
-      await client.query(`DROP SCHEMA IF EXISTS "${prefix}${service}" CASCADE`);
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 if (require.main === module && process.env.BENCH_EMBED_CHILD) {
