@@ -154,6 +154,8 @@ export async function streamRows(
   columns: string[],
   pages: AsyncIterable<Row[]>,
   logger: RouteTools['logger'],
+  /** Writes one NDJSON line faster than `JSON.stringify` can, for rows of a known shape. */
+  ndjsonLine: (row: Row) => string = (row) => `${JSON.stringify(row)}\n`,
 ): Promise<void> {
   // Waits for the client to drain what was written, or to go away.
   const write = (text: string) =>
@@ -181,7 +183,7 @@ export async function streamRows(
         text +=
           format === 'csv'
             ? `${columns.map((column) => csvField(row[column])).join(',')}\r\n`
-            : `${JSON.stringify(row)}\n`;
+            : ndjsonLine(row);
       }
       await write(text);
     }

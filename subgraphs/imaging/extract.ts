@@ -183,6 +183,21 @@ export async function manifestPage(
   }));
 }
 
+/**
+ * One NDJSON line of the manifest, as `JSON.stringify` would write it: identifiers, dates
+ * and numbers need no escaping (base64url, hex, digits, a UUID); the two DICOM strings go
+ * through `JSON.stringify`. A third of the site's time went to the generic path.
+ */
+export function manifestLine(row: ManifestRow): string {
+  return (
+    `{"cursor":"${row.cursor}","releaseId":"${row.releaseId}","studyUid":"${row.studyUid}",` +
+    `"seriesUid":"${row.seriesUid}","instanceUid":"${row.instanceUid}",` +
+    `"modality":${JSON.stringify(row.modality)},"bodyPart":${JSON.stringify(row.bodyPart)},` +
+    `"studyDate":"${row.studyDate}","seriesNumber":${row.seriesNumber},` +
+    `"instanceNumber":${row.instanceNumber},"storageRef":"${row.storageRef}"}\n`
+  );
+}
+
 /** The remapped UID of each distinct id the rows name, by id. */
 function remapped(
   pseudonyms: Pseudonymiser,
@@ -252,6 +267,13 @@ export function mountManifestRoute(app: express.Express, tools: RouteTools): voi
         yield rows;
       }
     }
-    await streamRows(res, params.format, [...MANIFEST_COLUMNS], pages(), tools.logger);
+    await streamRows(
+      res,
+      params.format,
+      [...MANIFEST_COLUMNS],
+      pages(),
+      tools.logger,
+      manifestLine as (row: Row) => string,
+    );
   });
 }
