@@ -16,13 +16,15 @@ const ISSUER_PREFIX = 'pictures-graph/';
  * - `grants`: the gateway asking the governance service for a project's grants;
  * - `audit`: the gateway appending to the audit log at the governance service;
  * - `extract`: the cohort service freezing an extract at the sites and registering it with
- *   the governance service.
+ *   the governance service;
+ * - `settings`: the cohort service reading the disclosure-control settings that the
+ *   governance service keeps.
  */
-export type InternalScope = 'caller' | 'matcher' | 'grants' | 'audit' | 'extract';
+export type InternalScope = 'caller' | 'matcher' | 'grants' | 'audit' | 'extract' | 'settings';
 
 const SCOPES_BY_ISSUER: Record<InternalIssuer, readonly InternalScope[]> = {
   gateway: ['caller', 'grants', 'audit'],
-  cohort: ['matcher', 'extract'],
+  cohort: ['matcher', 'extract', 'settings'],
 };
 
 /** The identity a subgraph sees for a request, taken from a verified internal token. */

@@ -47,8 +47,8 @@ export interface SubgraphSpec<TContext extends ServiceContext> extends DatabaseO
   policy: DisclosurePolicy;
   /** Which signers this service accepts: the gateway always, the cohort service for matchers. */
   trust: InternalIssuer[];
-  /** Adds per-request state, such as DataLoaders, to the base context. */
-  context?: (base: ServiceContext) => TContext;
+  /** Adds per-request state, such as DataLoaders, to the base context (may wait for it). */
+  context?: (base: ServiceContext) => TContext | Promise<TContext>;
   /** Service scopes that may send large bodies (see createSubgraphApp). */
   largeBodyScopes?: InternalScope[];
   /** Extra HTTP routes beside /graphql (streamed downloads), with what they need. */

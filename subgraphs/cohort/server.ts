@@ -8,6 +8,7 @@ import type { CohortContext } from './context';
 import { DisclosureControl, disclosureSettingsFromEnv } from './disclosure-control';
 import { ExtractClient } from './extract-client';
 import { cohortPolicy } from './disclosure-policy';
+import { GovernedSettingsClient, settingsTtlMs } from './disclosure-settings';
 import { QueryLedger } from './ledger';
 import { RequestBatch } from './request-batch';
 import { buildCohortSchema } from './schema';
@@ -25,14 +26,16 @@ export async function createCohortService(deps: ServiceDeps): Promise<ServiceHan
     signer,
     deps.peerTimeoutMs,
   );
-  // TODO(#5): read these from a table the governance service owns, not the environment.
-  const settings = disclosureSettingsFromEnv();
-  const disclosure = new DisclosureControl(
-    settings,
-    new SetFingerprints(await loadMasterSecret(deps.keysDir)),
+  // Governance owns the settings; the environment gives the defaults for those it left unset.
+  const governed = new GovernedSettingsClient(
+    deps.peers.governance ?? subgraphUrl('governance'),
+    signer,
+    deps.peerTimeoutMs,
+    disclosureSettingsFromEnv(),
+    deps.logger.child({ service: 'cohort' }),
+    settingsTtlMs(),
   );
-  // The ledger needs the database, which the service opens: made with the first request.
-  let ledger: QueryLedger | undefined;
+  const fingerprints = new SetFingerprints(await loadMasterSecret(deps.keysDir));
 
   return buildSubgraphService<CohortContext>(
     {
@@ -42,15 +45,17 @@ export async function createCohortService(deps: ServiceDeps): Promise<ServiceHan
       trust: ['gateway'],
       entities: [SavedCohortEntity],
       migrations: cohortMigrations,
-      context: (base) => {
-        const shared = (ledger ??= new QueryLedger(base.db, settings));
+      context: async (base) => {
+        // One request, one set of settings, however long it runs.
+        const settings = await governed.current(base.identity.requestId);
+        const ledger = new QueryLedger(base.db, settings);
         return {
           ...base,
           sites,
           extracts,
-          disclosure,
-          ledger: shared,
-          batch: new RequestBatch((questions) => shared.decide(base.identity, questions)),
+          disclosure: new DisclosureControl(settings, fingerprints),
+          ledger,
+          batch: new RequestBatch((questions) => ledger.decide(base.identity, questions)),
         };
       },
     },

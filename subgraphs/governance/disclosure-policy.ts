@@ -4,7 +4,10 @@ import { type DisclosurePolicy, each, ENTITY_FIELDS } from '../../common/disclos
 export const governancePolicy: DisclosurePolicy = {
   dataset: null,
   internalScopes: ['grants', 'audit'],
-  internalFieldScopes: { 'Mutation.registerExtract': ['extract'] },
+  internalFieldScopes: {
+    'Mutation.registerExtract': ['extract'],
+    'Query.cohortDisclosureSettings': ['settings'],
+  },
   internalResultTypes: ['ProjectGrant'],
   fields: {
     ...ENTITY_FIELDS,
@@ -39,6 +42,25 @@ export const governancePolicy: DisclosurePolicy = {
         'revokedAt',
         'revokedBy',
         'revokeReason',
+      ],
+      'governance',
+    ),
+    'Query.disclosureSettings': 'governance',
+    'Mutation.setDisclosureSettings': 'governance',
+    'Query.cohortDisclosureSettings': 'internal',
+    ...each(
+      'DisclosureSettings',
+      [
+        'threshold',
+        'roundingAnalyst',
+        'roundingEmbed',
+        'noise',
+        'noiseMax',
+        'queryBudgetPerDay',
+        'historyHours',
+        'changedBy',
+        'reason',
+        'changedAt',
       ],
       'governance',
     ),

@@ -24,7 +24,7 @@ function toGrant(row: DatasetGrantEntity): GrantRecord {
   };
 }
 
-function checkReason(reason: string): string {
+export function checkReason(reason: string): string {
   const trimmed = reason.trim();
   if (trimmed.length < 3 || trimmed.length > 1000) {
     throw codedError('BAD_USER_INPUT', 'reason: say why, in 3 to 1000 characters', {
