@@ -30,6 +30,8 @@ export const ROOT_FIELDS_BY_ROLE: Record<Role, ReadonlySet<string> | null> = {
     'extractRequests',
     'approveExtract',
     'rejectExtract',
+    'disclosureSettings',
+    'setDisclosureSettings',
     '__typename',
   ]),
 };

@@ -57,9 +57,6 @@ async function inForce(db: EntityManager): Promise<DisclosureSettingsRecord | nu
  * The disclosure-control settings governance owns (docs/disclosure-control.md): read and
  * changed by governance staff, read by the cohort service under its own identity. Each
  * change is a new row naming who and why, and is in the audit log like every operation.
- *
- * TODO(#5): the gateway's role gate (gateway/role-gate.ts) must list `disclosureSettings`
- * and `setDisclosureSettings` before governance staff can reach them through the gateway.
  */
 @Resolver()
 export class DisclosureSettingsResolver {

@@ -176,6 +176,29 @@ describe('disclosure settings owned by governance (issue 5)', () => {
     expect(await count(E11)).toMatchObject({ threshold: 20 });
   });
 
+  it('should serve governance staff through the gateway, and audit the change', async () => {
+    const staff = await stack.issuer.mint({ role: 'governance', subject: 'gov-gateway' });
+    const read = await stack.query<{ disclosureSettings: { threshold: number } }>(staff, SETTINGS);
+    expect(read.body.errors).toBeUndefined();
+    const { threshold } = read.body.data!.disclosureSettings;
+    const set = await stack.query<{ setDisclosureSettings: { changedBy: string } }>(staff, SET, {
+      s: { threshold },
+      r: 'Confirmed through the gateway',
+    });
+    expect(set.body.errors).toBeUndefined();
+    expect(set.body.data!.setDisclosureSettings.changedBy).toBe('gov-gateway');
+    const log = await stack.query<{
+      queryLog: { edges: Array<{ node: { coordinates: string[]; outcome: string } }> };
+    }>(
+      staff,
+      '{ queryLog(filter: { caller: "gov-gateway" }) { edges { node { coordinates outcome } } } }',
+    );
+    expect(log.body.data!.queryLog.edges.map((edge) => edge.node)).toContainEqual({
+      coordinates: expect.arrayContaining(['Mutation.setDisclosureSettings']) as unknown,
+      outcome: 'OK',
+    });
+  });
+
   it('should give the cohort service’s settings scope its field and nothing else', async () => {
     const token = await cohort.sign('governance', {
       scope: 'settings',
