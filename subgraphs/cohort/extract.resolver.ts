@@ -67,6 +67,12 @@ export class ExtractRequestResolver {
     const members = encodeMembers(Buffer.from(cohort.members));
     const linked = (['ehr', 'genomics'] as const).filter((site) => releases(grantOf(site), 'core'));
     const { kind: _kind, ...imagingSelection } = selection ?? { kind: 'imaging' };
+    const started = Date.now();
+    // Figures and ids only: never a key, a release ID or a record value.
+    ctx.logger.info(
+      { event: 'extract_freezing', extract: id, project, subjects: cohort.member_count },
+      'freezing an extract at the sites',
+    );
     // Every part is frozen before governance hears of the request, so what it approves is
     // exactly what will be released. A failure leaves parts no one can reach unapproved.
     const [images] = await Promise.all([
@@ -99,6 +105,17 @@ export class ExtractRequestResolver {
         ),
       },
       identity.requestId,
+    );
+    ctx.logger.info(
+      {
+        event: 'extract_requested',
+        extract: id,
+        project,
+        instances: images.instances,
+        tables: linked,
+        ms: Date.now() - started,
+      },
+      'extract frozen and registered',
     );
     return { id };
   }
