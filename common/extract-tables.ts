@@ -1,6 +1,6 @@
 import type express from 'express';
 
-import { type Category, releases } from './access';
+import { type Category, type Grant, releases } from './access';
 import type { Dataset } from './config';
 import {
   CONTENT_TYPES,
@@ -8,10 +8,11 @@ import {
   type FreezeFigures,
   type FreezeRequest,
   isExtractId,
+  memberKeys,
   type Row,
-  sendError,
   streamRows,
 } from './extract';
+import { sendCodedError } from './http-errors';
 import type { RouteTools, ServiceContext } from './service';
 
 /** One column of a linked table: its category decides whether a grant releases it. */
@@ -54,28 +55,18 @@ export function freezeMembers(tables: LinkedTable[]) {
         watermarks[table.name] = Number(row?.high ?? 0);
       }
     }
-    const members = Buffer.alloc(request.members.length * 4);
-    request.members.forEach((key, i) => members.writeUInt32BE(key, i * 4));
+    const subjects = request.members.length / 4;
     await ctx.db.query(
       `INSERT INTO extract_member (extract_id, project, subjects, members, watermarks)
        VALUES ($1, $2, $3, $4, $5)`,
-      [
-        request.extractId,
-        request.project,
-        request.members.length,
-        members,
-        JSON.stringify(watermarks),
-      ],
+      [request.extractId, request.project, subjects, request.members, JSON.stringify(watermarks)],
     );
-    return { subjects: request.members.length };
+    return { subjects };
   };
 }
 
 /** The tables (and their columns) that a grant on `dataset` releases. */
-export function grantedTables(
-  tables: LinkedTable[],
-  grant: Parameters<typeof releases>[0],
-): LinkedTable[] {
+export function grantedTables(tables: LinkedTable[], grant: Grant | undefined): LinkedTable[] {
   return tables
     .filter((table) => releases(grant, table.category))
     .map((table) => ({
@@ -107,9 +98,8 @@ export function mountTableRoutes(site: Dataset, tables: LinkedTable[]) {
         (candidate) => candidate.name === req.params.name,
       );
       if (!table) {
-        sendError(
+        sendCodedError(
           res,
-          403,
           'FORBIDDEN',
           `${req.params.name}: not a ${site} table this project’s grant releases`,
         );
@@ -122,14 +112,10 @@ export function mountTableRoutes(site: Dataset, tables: LinkedTable[]) {
           )
         : [];
       if (!frozen) {
-        sendError(res, 400, 'BAD_USER_INPUT', 'id: no extract of this project');
+        sendCodedError(res, 'BAD_USER_INPUT', 'id: no extract of this project');
         return;
       }
-      const bytes = Buffer.from(frozen.members);
-      const keys: number[] = [];
-      for (let offset = 0; offset < bytes.length; offset += 4) {
-        keys.push(bytes.readUInt32BE(offset));
-      }
+      const keys = memberKeys(frozen.members);
       const exactDates = releases(grant, 'supplemental');
       const high = table.watermark ? frozen.watermarks[table.name] : undefined;
       const select = table.columns.map((column) => `${column.sql} AS ${column.name}`).join(', ');

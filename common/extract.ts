@@ -2,7 +2,8 @@ import type express from 'express';
 import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 
 import type { Dataset } from './config';
-import { errorBody, type ErrorCode } from './errors';
+import { csvLine } from './csv';
+import { sendCodedError } from './http-errors';
 import type { InternalIdentity } from './internal-token';
 import type { RouteTools, ServiceContext } from './service';
 
@@ -23,8 +24,8 @@ export const FREEZE_TIMEOUT_MS = 300_000;
 export interface FreezeRequest {
   extractId: string;
   project: string;
-  /** Linkage keys in the project's release-ID order. */
-  members: number[];
+  /** Linkage keys in the project's release-ID order, 4 bytes each, big-endian. */
+  members: Buffer;
   /** The imaging selection (JSON of an imaging leaf), for the imaging site. */
   selection: string | null;
 }
@@ -64,14 +65,20 @@ export function encodeMembers(members: Buffer): string {
   return members.toString('base64');
 }
 
-export function decodeMembers(text: string): number[] {
+export function decodeMembers(text: string): Buffer {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length % 4 !== 0) {
     throw new TypeError('members: not a list of 4-byte keys');
   }
+  return bytes;
+}
+
+/** The linkage keys of 4-byte member bytes, in their order. */
+export function memberKeys(bytes: Uint8Array): number[] {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const keys: number[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 4) {
-    keys.push(bytes.readUInt32BE(offset));
+  for (let offset = 0; offset + 4 <= view.length; offset += 4) {
+    keys.push(view.readUInt32BE(offset));
   }
   return keys;
 }
@@ -130,15 +137,6 @@ export const CONTENT_TYPES: Record<StreamFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** A CSV field as RFC 4180 writes it: quoted when it holds a comma, quote or line break. */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) {
-    return '';
-  }
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** Rows of a stream: each is the same columns in order. */
 export type Row = Record<string, string | number | null>;
 
@@ -172,7 +170,7 @@ export async function streamRows(
         });
   try {
     if (format === 'csv') {
-      await write(`${columns.join(',')}\r\n`);
+      await write(csvLine(columns));
     }
     for await (const rows of pages) {
       if (res.destroyed) {
@@ -180,10 +178,7 @@ export async function streamRows(
       }
       let text = '';
       for (const row of rows) {
-        text +=
-          format === 'csv'
-            ? `${columns.map((column) => csvField(row[column])).join(',')}\r\n`
-            : ndjsonLine(row);
+        text += format === 'csv' ? csvLine(columns.map((column) => row[column])) : ndjsonLine(row);
       }
       await write(text);
     }
@@ -192,16 +187,6 @@ export async function streamRows(
     logger.error({ event: 'stream_failed', reason: (error as Error).message }, 'stream failed');
     res.destroy();
   }
-}
-
-/** A coded JSON error on a route, before any row has been sent. */
-export function sendError(
-  res: express.Response,
-  status: number,
-  code: ErrorCode,
-  message: string,
-): void {
-  res.status(status).json(errorBody(code, message));
 }
 
 /**
@@ -217,11 +202,11 @@ export async function downloadCaller(
   try {
     identity = await tools.verify(req);
   } catch {
-    sendError(res, 401, 'UNAUTHENTICATED', 'A valid internal token from the gateway is required');
+    sendCodedError(res, 'UNAUTHENTICATED', 'A valid internal token from the gateway is required');
     return null;
   }
   if (identity.scope !== 'caller' || identity.role !== 'analyst' || !identity.project) {
-    sendError(res, 403, 'FORBIDDEN', 'Extracts are for analysts of the extract’s project');
+    sendCodedError(res, 'FORBIDDEN', 'Extracts are for analysts of the extract’s project');
     return null;
   }
   return identity;

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-import { errorBody, type ErrorCode, newReference } from './errors';
+import { ERROR_CATALOGUE, errorBody, type ErrorCode, newReference } from './errors';
 import type { Logger } from './logger';
 
 function send(
@@ -10,6 +10,20 @@ function send(
   message: string,
 ) {
   res.status(status).json(errorBody(code, message));
+}
+
+/**
+ * A coded JSON error with its catalogue status, for routes beside GraphQL. Once an answer
+ * has begun it cannot change: the caller of a stream sees the connection end instead.
+ */
+export function sendCodedError(
+  res: Parameters<RequestHandler>[1],
+  code: ErrorCode,
+  message: string,
+): void {
+  if (!res.headersSent) {
+    send(res, ERROR_CATALOGUE[code].status, code, message);
+  }
 }
 
 /** Unknown paths get a coded JSON answer rather than a framework page. */

@@ -8,14 +8,16 @@ import { GraphQLError } from 'graphql';
 import { type Grant, releases } from '../common/access';
 import type { AuditEntry } from '../common/audit-entry';
 import type { SubgraphName } from '../common/config';
-import { codeOf, ERROR_CATALOGUE, errorBody, type ErrorCode, isErrorCode } from '../common/errors';
+import { codeOf, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from '../common/errors';
 import { decodeExtractCursor, isExtractId } from '../common/extract';
 import type { InternalTokenSigner } from '../common/internal-token';
 import { LINKED_TABLES } from '../common/linked-tables';
+import { sendCodedError } from '../common/http-errors';
 import type { Logger } from '../common/logger';
 import type { AuditWriter } from './audit';
 import type { Caller, CallerAuthenticator } from './auth';
 import { type GrantsClient, liveGrants } from './grants';
+import { headerValue } from './graphql-handler';
 import type { RateLimiter } from './rate-limit';
 
 export interface ExtractDownloadDeps {
@@ -221,13 +223,13 @@ async function download(
     try {
       await deps.audit.record(entry(status, [code], 0));
     } catch {
-      sendError(res, 503, 'UPSTREAM_UNAVAILABLE', 'The audit log could not be written');
+      sendCodedError(res, 'UPSTREAM_UNAVAILABLE', 'The audit log could not be written');
       return;
     }
     for (const [name, value] of Object.entries(headers)) {
       res.setHeader(name, value);
     }
-    sendError(res, status, code, message);
+    sendCodedError(res, code, message);
   }
 }
 
@@ -402,15 +404,4 @@ function refusalOf(
   }
   logger.error({ err: error }, 'extract download failed');
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', headers: {} };
-}
-
-function sendError(res: express.Response, status: number, code: ErrorCode, message: string) {
-  if (!res.headersSent) {
-    res.status(status).json(errorBody(code, message));
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text ? text.slice(0, 100) : null;
 }

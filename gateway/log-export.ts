@@ -11,6 +11,7 @@ import {
   isErrorCode,
   newReference,
 } from '../common/errors';
+import { csvLine } from '../common/csv';
 import type { Logger } from '../common/logger';
 import { CONSOLE_PATH, setConsoleHeaders } from './console';
 
@@ -121,28 +122,6 @@ export function filterFromQuery(query: Record<string, unknown>): Record<string, 
     filter.flagged = filter.flagged === 'true';
   }
   return filter;
-}
-
-/**
- * One CSV field (RFC 4180 §2): quoted when it holds a quote, comma or line break. Text that
- * a spreadsheet would run as a formula (OWASP, "CSV Injection") gets a leading `'`.
- */
-export function csvField(value: string | number | string[] | null): string {
-  if (value === null) {
-    return '';
-  }
-  if (typeof value === 'number') {
-    return String(value);
-  }
-  let text = Array.isArray(value) ? value.join(';') : value;
-  if (/^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(fields: Array<string | number | string[] | null>): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
 }
 
 /** One page of the log, through the gateway with the caller's own Authorization header. */

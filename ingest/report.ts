@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import { QUARANTINE_REASONS, type QuarantineReason } from './reasons';
+import { csvField } from '../common/csv';
 
 /** One quarantined file in the report. */
 export interface QuarantineEntry {
@@ -34,7 +35,3 @@ export async function writeReport(file: string, entries: QuarantineEntry[]): Pro
 }
 
 // RFC 4180: quote every field that holds a comma, quote or line break.
-function csvField(value: string | null): string {
-  const text = value ?? '';
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

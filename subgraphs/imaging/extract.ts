@@ -11,10 +11,11 @@ import {
   type FreezeFigures,
   type FreezeRequest,
   isExtractId,
+  memberKeys,
   type Row,
-  sendError,
   streamRows,
 } from '../../common/extract';
+import { sendCodedError } from '../../common/http-errors';
 import type { Pseudonymiser } from '../../common/pseudonym';
 import type { RouteTools, ServiceContext } from '../../common/service';
 import { Where } from '../../common/matcher';
@@ -87,7 +88,7 @@ export async function freezeImagingExtract(
             count(DISTINCT series_id), count(*)
      FROM picked
      RETURNING subjects, studies, series, instances`,
-    [...where.params, request.extractId, request.project, request.members],
+    [...where.params, request.extractId, request.project, memberKeys(request.members)],
   );
   return figures;
 }
@@ -224,18 +225,18 @@ export function mountManifestRoute(app: express.Express, tools: RouteTools): voi
     }
     const grant = identity.grants.find((candidate) => candidate.dataset === 'imaging');
     if (!releases(grant, 'core')) {
-      sendError(res, 403, 'FORBIDDEN', 'The manifest needs a RECORD grant on imaging');
+      sendCodedError(res, 'FORBIDDEN', 'The manifest needs a RECORD grant on imaging');
       return;
     }
     const params = downloadParams(req);
     if (!params) {
-      sendError(res, 400, 'BAD_USER_INPUT', 'format: ndjson or csv; after: a position');
+      sendCodedError(res, 'BAD_USER_INPUT', 'format: ndjson or csv; after: a position');
       return;
     }
     const project = identity.project as string;
     const extract = await frozenExtract(tools.db, req.params.id, project);
     if (!extract) {
-      sendError(res, 400, 'BAD_USER_INPUT', 'id: no extract of this project');
+      sendCodedError(res, 'BAD_USER_INPUT', 'id: no extract of this project');
       return;
     }
     const after = Math.min(params.after, extract.instances);

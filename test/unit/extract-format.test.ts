@@ -1,4 +1,5 @@
-import { csvField, decodeExtractCursor, encodeExtractCursor } from '../../common/extract';
+import { csvField } from '../../common/csv';
+import { decodeExtractCursor, encodeExtractCursor } from '../../common/extract';
 import { manifestLine, type ManifestRow } from '../../subgraphs/imaging/extract';
 
 const ID = '0b7c6a2e-6a51-4c3e-9f0e-7d3f4b8a1c22';
@@ -33,6 +34,10 @@ describe('extract formats', () => {
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField(null)).toBe('');
     expect(csvField(7.5)).toBe('7.5');
+    expect(csvField(-2)).toBe('-2');
+    // Text a spreadsheet would run as a formula is defused.
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField(['a', 'b'])).toBe('a;b');
   });
 
   it('should read back a cursor of the same extract only', () => {
