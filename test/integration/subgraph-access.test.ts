@@ -241,6 +241,24 @@ describe('direct calls to subgraphs', () => {
       }
     });
 
+    it('should not let the matcher scope freeze an extract at a site', async () => {
+      const freeze = await postGraphQL(
+        fixture.stack.subgraphUrls.ehr,
+        `Bearer ${await matcher('ehr')}`,
+        'mutation($m:String!){ ehrFreezeExtract(id:"11111111-1111-4111-8111-111111111111", project:"demo-lung", members:$m) }',
+        { m: Buffer.alloc(4).toString('base64') },
+      );
+      expect(freeze.body.data ?? null).toBeNull();
+      expect(freeze.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        field: 'Mutation.ehrFreezeExtract',
+      });
+      const [{ frozen }] = await fixture.stack.services.ehr.db.query<Array<{ frozen: number }>>(
+        'SELECT count(*)::int AS frozen FROM extract_member',
+      );
+      expect(frozen).toBe(0);
+    });
+
     it('should not reach a site’s matcher or records with the extract scope', async () => {
       const authorization = `Bearer ${await extract('ehr')}`;
       const match = await postGraphQL(
